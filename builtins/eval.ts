@@ -1,0 +1,7 @@
+import type { Builtin } from './types.js';
+
+/** eval args: run the arguments, joined by blanks, as rc input in this process. */
+export const evalB: Builtin = async (p, argv, sh) => {
+  await sh.runSource(p, argv.slice(1).join(' '), 'eval');
+  return p.status;
+};

@@ -1,0 +1,40 @@
+/*
+ * What a builtin sees. Builtins sit below the interpreter (shell/ imports builtins/, never
+ * the reverse), so they get the process as this interface and reach back into the
+ * interpreter only through Shell: running argv, running source text, printing functions.
+ */
+import type { Vfs } from '../ns/vfs.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface ProcLike {
+  readonly pid: number;
+  cwd: string;
+  vfs: Vfs;
+  status: string;
+  flags: Set<string>;
+  jobs: Map<number, Promise<string>>;
+  fns: Map<string, { name: string; body: unknown }>;
+  vars: Map<string, { v: string[] }>;
+  get(name: string): string[];
+  set(name: string, value: string[]): void;
+  unset(name: string): void;
+  write(fd: number, text: string | Buffer): Promise<void>;
+  err(text: string): Promise<void>;
+}
+
+export interface Shell {
+  /** Run argv as a command in p (function, builtin, $path); noFn skips functions. */
+  runArgv(p: ProcLike, argv: string[], noFn: boolean): MaybePromise<void>;
+  /** Parse and run text in p, as eval and . do. */
+  runSource(p: ProcLike, src: string, name: string): Promise<void>;
+  /** Leave the current process (exit, exec) with status. */
+  exit(status: string): never;
+  /** A function back as source, as whatis shows it. */
+  printFn(p: ProcLike, name: string): string | undefined;
+  findCommand(p: ProcLike, name: string): Promise<string | undefined>;
+  isBuiltin(name: string): boolean;
+}
+
+/** A builtin: runs in the calling process, returns its status. */
+export type Builtin = (p: ProcLike, argv: string[], sh: Shell) => MaybePromise<string>;

@@ -1,0 +1,28 @@
+import type { Builtin } from './types.js';
+
+/** wait [pid]: wait for one background process, or for all; status is the last one's. */
+export const wait: Builtin = async (p, argv) => {
+  if (argv.length > 2) {
+    await p.err('Usage: wait [pid]');
+    return 'usage';
+  }
+  if (argv.length === 2) {
+    const pid = parseInt(argv[1], 10);
+    const job = p.jobs.get(pid);
+    if (!job) {
+      await p.err(`wait: ${argv[1]} is not a child`);
+      return 'not a child';
+    }
+    const s = await job;
+    p.jobs.delete(pid);
+    return s;
+  }
+  let status = '';
+  while (p.jobs.size > 0) {
+    for (const [pid, job] of [...p.jobs]) {
+      status = await job;
+      p.jobs.delete(pid);
+    }
+  }
+  return status;
+};

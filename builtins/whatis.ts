@@ -1,0 +1,38 @@
+import type { Builtin } from './types.js';
+import { printVar } from './quote.js';
+
+/** whatis names: each as a variable, function, builtin or command path would be used. */
+export const whatis: Builtin = async (p, argv, sh) => {
+  let status = '';
+  let out = '';
+  for (const name of argv.slice(1)) {
+    let found = false;
+    const v = p.vars.get(name);
+    if (v && v.v.length > 0) {
+      out += printVar(name, v.v) + '\n';
+      found = true;
+    }
+    const fn = sh.printFn(p, name);
+    if (fn !== undefined) {
+      out += fn + '\n';
+      found = true;
+    } else if (sh.isBuiltin(name)) {
+      out += `builtin ${name}\n`;
+      found = true;
+    } else if (!found) {
+      const path = await sh.findCommand(p, name);
+      if (path !== undefined) {
+        out += path + '\n';
+        found = true;
+      }
+    }
+    if (!found) {
+      if (out) await p.write(1, out);
+      out = '';
+      await p.err(`${name}: not found`);
+      status = 'not found';
+    }
+  }
+  if (out) await p.write(1, out);
+  return status;
+};

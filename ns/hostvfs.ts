@@ -1,0 +1,194 @@
+/*
+ * The host file system as a Vfs, path for path: what a process sees before it has a
+ * namespace, and the chans (HostChan) that wrap host descriptors, stdio included. Host
+ * chans expose their descriptor so host programs get it directly.
+ */
+import * as fs from 'node:fs';
+import { type Chan, type Vfs, OAPPEND } from './vfs.js';
+import { type Dir, DMDIR, OTRUNC, QTDIR, QTFILE } from './types.js';
+import { hostError } from './hosterr.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class HostChan implements Chan {
+  private closed = false;
+  /** Offset for positioned I/O; null means "the descriptor's own offset" (stdio, pipes). */
+  private off: number | null;
+
+  constructor(
+    readonly hostFd: number,
+    readonly path: string,
+    private readonly own: boolean,
+    positioned: boolean,
+    private readonly append = false,
+  ) {
+    this.off = positioned ? 0 : null;
+  }
+
+  async read(count: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(count);
+    for (;;) {
+      try {
+        const n = await new Promise<number>((res, rej) =>
+          fs.read(this.hostFd, buf, 0, count, this.off, (e, n) => (e ? rej(e) : res(n))),
+        );
+        if (this.off !== null) this.off += n;
+        return buf.subarray(0, n);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          await sleep(2);
+          continue;
+        }
+        throw hostError(e, this.path);
+      }
+    }
+  }
+
+  async write(data: Buffer): Promise<number> {
+    let done = 0;
+    while (done < data.length) {
+      try {
+        const pos = this.append || this.off === null ? null : this.off + done;
+        done += fs.writeSync(this.hostFd, data, done, data.length - done, pos);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          await sleep(1);
+          continue;
+        }
+        throw hostError(e, this.path);
+      }
+    }
+    if (this.off !== null) this.off += done;
+    return done;
+  }
+
+  close(): void {
+    if (this.closed || !this.own) return;
+    this.closed = true;
+    try {
+      fs.closeSync(this.hostFd);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function statToDir(st: fs.Stats, name: string): Dir {
+  const isDir = st.isDirectory();
+  return {
+    type: 0,
+    dev: st.dev,
+    qid: { type: isDir ? QTDIR : QTFILE, vers: Math.floor(st.mtimeMs) >>> 0, path: st.ino },
+    mode: (isDir ? DMDIR : 0) | (st.mode & 0o777),
+    atime: Math.floor(st.atimeMs / 1000),
+    mtime: Math.floor(st.mtimeMs / 1000),
+    length: isDir ? 0 : st.size,
+    name,
+    uid: String(st.uid),
+    gid: String(st.gid),
+    muid: '',
+  };
+}
+
+function base(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1) || '/';
+}
+
+function flags(mode: number, create: boolean): number {
+  let f: number;
+  switch (mode & 3) {
+    case 0:
+      f = fs.constants.O_RDONLY;
+      break;
+    case 1:
+      f = fs.constants.O_WRONLY;
+      break;
+    case 2:
+      f = fs.constants.O_RDWR;
+      break;
+    default:
+      f = fs.constants.O_RDONLY;
+  }
+  if (mode & OTRUNC) f |= fs.constants.O_TRUNC;
+  if (create) f |= fs.constants.O_CREAT | fs.constants.O_TRUNC;
+  return f;
+}
+
+/** Open a host file as a chan; append files (the shell's >>) write at the end. */
+async function openHost(path: string, f: number, perm: number, append: boolean): Promise<Chan> {
+  const fd = await new Promise<number>((res, rej) =>
+    fs.open(path, f | (append ? fs.constants.O_APPEND : 0), perm, (e, fd) => (e ? rej(hostError(e, path)) : res(fd))),
+  );
+  let positioned = true;
+  try {
+    const st = fs.fstatSync(fd);
+    positioned = st.isFile() || st.isBlockDevice();
+  } catch {
+    positioned = false;
+  }
+  return new HostChan(fd, path, true, positioned, append);
+}
+
+export class HostVfs implements Vfs {
+  open(path: string, mode: number): Promise<Chan> {
+    return openHost(path, flags(mode, false), 0o666, (mode & OAPPEND) !== 0);
+  }
+
+  create(path: string, mode: number, perm: number): Promise<Chan> {
+    if (perm & DMDIR) {
+      return new Promise((res, rej) =>
+        fs.mkdir(path, perm & 0o777, (e) => (e ? rej(hostError(e, path)) : res(openHost(path, fs.constants.O_RDONLY, 0, false)))),
+      );
+    }
+    return openHost(path, flags(mode, true), perm & 0o777, false);
+  }
+
+  stat(path: string): Promise<Dir> {
+    return new Promise((res, rej) =>
+      fs.stat(path, (e, st) => (e ? rej(hostError(e, path)) : res(statToDir(st, base(path))))),
+    );
+  }
+
+  async readdir(path: string): Promise<Dir[]> {
+    let ents: fs.Dirent[];
+    try {
+      ents = await fs.promises.readdir(path, { withFileTypes: true });
+    } catch (e) {
+      throw hostError(e, path);
+    }
+    return ents.map((d) => {
+      const isDir = d.isDirectory() || (d.isSymbolicLink() && isDirSync(path + '/' + d.name));
+      return {
+        type: 0,
+        dev: 0,
+        qid: { type: isDir ? QTDIR : QTFILE, vers: 0, path: 0 },
+        mode: isDir ? DMDIR | 0o755 : 0o644,
+        atime: 0,
+        mtime: 0,
+        length: 0,
+        name: d.name,
+        uid: '',
+        gid: '',
+        muid: '',
+      };
+    });
+  }
+
+  hostPath(path: string): string | undefined {
+    return path.startsWith('/') ? path : undefined;
+  }
+}
+
+function isDirSync(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The shell's inherited standard descriptors. */
+export function stdioChan(fd: number): HostChan {
+  return new HostChan(fd, `/fd/${fd}`, false, false);
+}

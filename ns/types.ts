@@ -1,0 +1,107 @@
+/*
+ * The one file-server interface.
+ *
+ * Everything the mount table can point at — kernel devices (#c #e #p #s #| #U …),
+ * program-level servers (ramfs, mntgen), and the 9P client's connections — implements
+ * FileServer/Fid, whose operations are 9P2000's, one for one: attach gives a Fid for a
+ * tree's root; walk clones a Fid along names; open/create turn a Fid into an open file;
+ * read/write take explicit offsets; clunk forgets the Fid. All operations are async and
+ * fail by rejecting with an NsError carrying Plan 9's error text, so a 9P server can send
+ * the text back as Rerror and a 9P client can raise an Rerror as the same NsError.
+ */
+
+/** Qid.type bits (also the top byte of Dir.mode). */
+export const QTDIR = 0x80;
+export const QTAPPEND = 0x40;
+export const QTEXCL = 0x20;
+export const QTMOUNT = 0x10;
+export const QTAUTH = 0x08;
+export const QTTMP = 0x04;
+export const QTFILE = 0x00;
+
+/** Dir.mode bits. */
+export const DMDIR = 0x80000000;
+export const DMAPPEND = 0x40000000;
+export const DMEXCL = 0x20000000;
+export const DMMOUNT = 0x10000000;
+export const DMAUTH = 0x08000000;
+export const DMTMP = 0x04000000;
+
+/** Open modes. */
+export const OREAD = 0;
+export const OWRITE = 1;
+export const ORDWR = 2;
+export const OEXEC = 3;
+export const OTRUNC = 0x10;
+export const ORCLOSE = 0x40;
+export const OEXCL = 0x1000;
+
+export interface Qid {
+  type: number;
+  vers: number;
+  /** 64-bit in 9P; a JS number is exact to 2^53, enough for every server we host. */
+  path: number;
+}
+
+export interface Dir {
+  type: number;
+  dev: number;
+  qid: Qid;
+  mode: number;
+  atime: number;
+  mtime: number;
+  length: number;
+  name: string;
+  uid: string;
+  gid: string;
+  muid: string;
+}
+
+/** An error with Plan 9's wording, e.g. "'/x' does not exist", "permission denied". */
+export class NsError extends Error {
+  override name = 'NsError';
+}
+
+export interface OpenResult {
+  qid: Qid;
+  /** Largest read/write the server promises to do atomically; 0 means no promise. */
+  iounit: number;
+}
+
+export interface Fid {
+  readonly qid: Qid;
+  /**
+   * Walk a clone of this fid along names (9P Twalk with newfid). With names empty it is a
+   * plain clone. If the walk stops early the result carries the qids walked so far and no
+   * fid; a failure on the first name rejects with that name's error.
+   */
+  walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }>;
+  open(mode: number): Promise<OpenResult>;
+  /** Create name in this directory fid; afterwards this fid is the new file, open in mode. */
+  create(name: string, perm: number, mode: number): Promise<OpenResult>;
+  read(offset: number, count: number): Promise<Buffer>;
+  write(offset: number, data: Buffer): Promise<number>;
+  stat(): Promise<Dir>;
+  /** 9P wstat: fields left at their "don't touch" values (~0, "") are unchanged. */
+  wstat(dir: Partial<Dir>): Promise<void>;
+  /** Remove the file and clunk the fid, even when the remove fails. */
+  remove(): Promise<void>;
+  clunk(): Promise<void>;
+
+  /*
+   * Optional capabilities of in-process servers; a 9P connection has none of them and
+   * everything still works, only without the shortcut each one gives.
+   */
+  /** The same walk done synchronously, by servers that never block (kernel devices, #U). */
+  walkSync?(names: string[]): { fid?: Fid; qids: Qid[] };
+  /** The host path of the file this fid stands for (#U only). */
+  readonly hostPath?: string;
+  /** After open: the host descriptor behind it (#U only), given straight to host programs. */
+  readonly hostFd?: number;
+  /** The file server a srv entry (#s/name) stands for: what `mount` attaches to. */
+  readonly server?: FileServer;
+}
+
+export interface FileServer {
+  attach(uname: string, aname: string): Promise<Fid>;
+}

@@ -1,0 +1,61 @@
+/*
+ * The seam between the shell and the file system.
+ *
+ * Every path the shell touches — redirections, globbing, cd, `.`, $path lookup, every
+ * command's file access — goes through a Vfs. Paths given to it are absolute and cleaned
+ * (the shell joins them with its cwd). A Vfs hands back Chans: open files with their own
+ * offset, as a Plan 9 channel has. The namespace (ns/namespace.ts) is the real Vfs; the
+ * host-backed one in ns/hostvfs.ts is what a process uses before it has a namespace.
+ */
+import type { Dir } from './types.js';
+
+/** Open-mode bit for rc's >>: the chan writes at the end of the file (Plan 9 rc seeks there). */
+export const OAPPEND = 0x100;
+
+export interface Chan {
+  /** Read up to count bytes at the chan's offset; an empty Buffer is end of file. */
+  read(count: number): Promise<Buffer>;
+  /** Write all of data at the chan's offset (or at the end, for append files). */
+  write(data: Buffer): Promise<number>;
+  /** Release the chan. Closing twice is harmless. */
+  close(): void;
+  /** The host descriptor behind the chan, when there is one: given straight to host programs. */
+  readonly hostFd?: number;
+  /** The namespace path the chan was opened by, for /proc/N/fd and error messages. */
+  readonly path: string;
+}
+
+export interface Vfs {
+  /** Open an existing file with a Plan 9 open mode (OREAD, OWRITE|OTRUNC, …). */
+  open(path: string, mode: number): Promise<Chan>;
+  /** Create a file (truncating one that exists) and open it in mode. */
+  create(path: string, mode: number, perm: number): Promise<Chan>;
+  stat(path: string): Promise<Dir>;
+  /** Directory entries in the order the directory (or union) yields them; duplicates kept. */
+  readdir(path: string): Promise<Dir[]>;
+  /** The host path behind path, when the host file system serves it (to exec programs, set their cwd). */
+  hostPath(path: string): string | undefined;
+}
+
+/** Clean a path lexically as Plan 9's cleanname does: collapse //, ., and name/.. */
+export function cleanname(path: string): string {
+  const rooted = path.startsWith('/');
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const s = out.join('/');
+  return rooted ? '/' + s : s === '' ? '.' : s;
+}
+
+/** Join a path to a directory the way the shell resolves a relative name. */
+export function resolvePath(cwd: string, path: string): string {
+  if (path.startsWith('/') || path.startsWith('#')) return cleanname(path);
+  return cleanname(cwd + '/' + path);
+}

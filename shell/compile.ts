@@ -1,0 +1,528 @@
+/*
+ * The interpreter: each parsed command is compiled once into a closure (as rc compiles
+ * its tree into a code vector), and running a command is calling its closure.
+ *
+ * Closures return undefined when they finished synchronously and a Promise only when
+ * something had to wait (a pipe, a host program, a file). Control flow, assignment, ~ and
+ * builtins that print nothing therefore cost no Promise at all; the run* helpers below
+ * continue a loop or sequence synchronously until a step returns a Promise, then go on
+ * from that step asynchronously.
+ *
+ * Statuses are rc's strings ('' is success); a pipeline's is its members' joined by '|'.
+ */
+import type { Cmd, Redir, Word } from './ast.js';
+import { type Code, type FnDef, type MaybePromise, Proc, RcError, RcExit, truthy } from './proc.js';
+import { compileArgs, compileList, compilePatterns, compileWord, type Ex, isPromise, type Runner } from './expand.js';
+import { applyRedirs, compileRedir, type RedirStep } from './redir.js';
+import { match } from './glob.js';
+import { findCommand, runHost } from './exec.js';
+import { printWords } from './print.js';
+import { PipeBuf } from '../ns/pipebuf.js';
+import { builtins } from '../builtins/index.js';
+import type { Shell } from '../builtins/types.js';
+import { fifoPair } from './fifo.js';
+
+type Then = () => MaybePromise<void>;
+
+function after(r: MaybePromise<void>, k: Then): MaybePromise<void> {
+  return isPromise(r) ? r.then(k) : k();
+}
+
+/** Run codes in order, each seeing the if/if-not state its predecessor left. */
+function runSeq(codes: Code[], p: Proc, i: number): MaybePromise<void> {
+  for (; i < codes.length; i++) {
+    const r = codes[i](p);
+    if (isPromise(r)) {
+      const next = i + 1;
+      return r.then(() => runSeq(codes, p, next));
+    }
+  }
+}
+
+export class Compiler implements Runner {
+  constructor(readonly shell: Shell) {}
+
+  compile(c: Cmd | null): Code {
+    if (c === null) return () => {};
+    const code = this.compileCmd(c);
+    if (c.t === 'if' || c.t === 'ifnot') return code;
+    // Every command but if clears the if-not state.
+    return (p) => {
+      const r = code(p);
+      if (isPromise(r)) return r.then(() => void (p.ifState = 0));
+      p.ifState = 0;
+    };
+  }
+
+  private cond(c: Cmd): Code {
+    const code = this.compile(c);
+    return (p) => {
+      p.inCond++;
+      let r: MaybePromise<void>;
+      try {
+        r = code(p);
+      } catch (e) {
+        p.inCond--;
+        throw e;
+      }
+      if (isPromise(r)) return r.finally(() => void p.inCond--);
+      p.inCond--;
+    };
+  }
+
+  private compileCmd(c: Cmd): Code {
+    switch (c.t) {
+      case 'simple':
+        return this.simple(c.words, c.redirs);
+      case 'block': {
+        const body = this.compile(c.body);
+        return c.redirs.length ? this.withRedirs(c.redirs.map((r) => compileRedir(r, this)), body) : body;
+      }
+      case 'seq': {
+        const codes = c.cmds.map((x) => this.compile(x));
+        return (p) => runSeq(codes, p, 0);
+      }
+      case 'async': {
+        const body = this.compile(c.cmd);
+        return (p) => {
+          const child = p.fork();
+          const done = this.runChild(child, body);
+          p.jobs.set(child.pid, done);
+          p.set('apid', [String(child.pid)]);
+          p.setStatus('');
+        };
+      }
+      case 'and':
+      case 'or': {
+        const l = this.cond(c.l);
+        const r = this.compile(c.r);
+        const want = c.t === 'and';
+        return (p) => after(l(p), () => (truthy(p.status) === want ? r(p) : undefined));
+      }
+      case 'not': {
+        const body = this.cond(c.cmd);
+        return (p) => after(body(p), () => p.setStatus(truthy(p.status) ? 'false' : ''));
+      }
+      case 'pipe':
+        return this.pipe(c);
+      case 'subshell': {
+        const body = this.compile(c.cmd);
+        return (p) => this.runChild(p.fork(), body).then((s) => p.setStatus(s));
+      }
+      case 'redir': {
+        const steps: RedirStep[] = [];
+        let inner: Cmd = c;
+        while (inner.t === 'redir') {
+          steps.push(compileRedir(inner.redir, this));
+          inner = inner.cmd;
+        }
+        return this.withRedirs(steps, this.compile(inner));
+      }
+      case 'assign':
+        return this.assign(c);
+      case 'if': {
+        const cond = this.cond(c.cond);
+        const body = this.compile(c.body);
+        return (p) =>
+          after(cond(p), () => {
+            if (truthy(p.status)) return after(body(p), () => void (p.ifState = 1));
+            p.ifState = 2;
+          });
+      }
+      case 'ifnot': {
+        const body = this.compile(c.body);
+        return (p) => {
+          const s = p.ifState;
+          p.ifState = 0;
+          if (s === 0) throw new RcError("`if not' does not follow `if(...)'");
+          if (s === 2) return after(body(p), () => void (p.ifState = 0));
+        };
+      }
+      case 'for':
+        return this.forLoop(c.v, c.list, this.compile(c.body));
+      case 'while': {
+        const cond = this.cond(c.cond);
+        const body = this.compile(c.body);
+        const loop = (p: Proc): MaybePromise<void> => {
+          for (;;) {
+            const r = cond(p);
+            if (isPromise(r)) return r.then(() => (truthy(p.status) ? after(body(p), () => loop(p)) : undefined));
+            if (!truthy(p.status)) return;
+            const b = body(p);
+            if (isPromise(b)) return b.then(() => loop(p));
+          }
+        };
+        return (p) => {
+          p.setStatus('');
+          const r = loop(p);
+          return r;
+        };
+      }
+      case 'switch':
+        return this.switchCmd(c.subject, c.body);
+      case 'match': {
+        const subj = compileWord(c.subject, this);
+        const pats = compilePatterns(c.pats, this);
+        return (p) => {
+          const test = (s: string[], ps: string[]) => {
+            for (const x of s) for (const pt of ps) if (match(x, pt)) return p.setStatus('');
+            p.setStatus('no match');
+          };
+          const s = subj(p);
+          if (isPromise(s)) return s.then(async (s) => test(s, await pats(p)));
+          const ps = pats(p);
+          if (isPromise(ps)) return ps.then((ps) => test(s, ps));
+          test(s, ps);
+        };
+      }
+      case 'fn':
+        return this.fnDef(c.names, c.body);
+    }
+  }
+
+  private fnDef(names: Word[], body: Cmd | null | undefined): Code {
+    const ns = compileList(names, this);
+    const code = body === undefined ? null : this.compile(body);
+    return (p) =>
+      after(
+        then(ns(p), (list) => {
+          for (const n of list) {
+            if (code === null) p.fns.delete(n);
+            else p.fns.set(n, { name: n, body: body ?? null, code });
+          }
+          p.setStatus('');
+        }),
+        () => {},
+      );
+  }
+
+  private forLoop(v: Word, list: Word[] | null, body: Code): Code {
+    const name = compileWord(v, this);
+    const items = list ? compileArgs(list, this) : null;
+    const loop = (p: Proc, n: string, l: string[], i: number): MaybePromise<void> => {
+      for (; i < l.length; i++) {
+        p.set(n, [l[i]]);
+        const r = body(p);
+        if (isPromise(r)) {
+          const next = i + 1;
+          return r.then(() => loop(p, n, l, next));
+        }
+      }
+    };
+    return (p) => {
+      p.setStatus('');
+      return after(
+        then(name(p), (nv) => {
+          if (nv.length !== 1) throw new RcError('variable name not singleton!');
+          return then(items ? items(p) : p.keep('*'), (l) => loop(p, nv[0], l, 0));
+        }),
+        () => {},
+      );
+    };
+  }
+
+  private switchCmd(subject: Word, body: Cmd | null): Code {
+    const subj = compileWord(subject, this);
+    const cmds = body === null ? [] : body.t === 'seq' ? body.cmds : [body];
+    type Arm = { pats: Ex | null; code: Code };
+    const arms: Arm[] = cmds.map((c) => {
+      if (c.t === 'simple' && c.redirs.length === 0 && c.words[0].t === 'lit' && !c.words[0].q && c.words[0].s === 'case') {
+        return { pats: compilePatterns(c.words.slice(1), this), code: () => {} };
+      }
+      return { pats: null, code: this.compile(c) };
+    });
+    const run = (p: Proc, s: string[], i: number, on: boolean): MaybePromise<void> => {
+      for (; i < arms.length; i++) {
+        const a = arms[i];
+        if (a.pats) {
+          if (on) return;
+          const ps = a.pats(p);
+          const next = i + 1;
+          const hit = (ps: string[]) => s.some((x) => ps.some((pt) => match(x, pt)));
+          if (isPromise(ps)) return ps.then((ps) => run(p, s, next, hit(ps)));
+          on = hit(ps);
+          continue;
+        }
+        if (!on) continue;
+        const r = a.code(p);
+        if (isPromise(r)) {
+          const next = i + 1;
+          return r.then(() => run(p, s, next, true));
+        }
+      }
+    };
+    return (p) => then(subj(p), (s) => run(p, s, 0, false)) as MaybePromise<void>;
+  }
+
+  private assign(c: Extract<Cmd, { t: 'assign' }>): Code {
+    // Collect a=b c=d cmd into one step list.
+    const sets: { name: Ex | string; value: Ex; append: Ex | null }[] = [];
+    let cur: Cmd | null = c;
+    while (cur && cur.t === 'assign') {
+      const nameLit = cur.name.t === 'lit' ? cur.name.s : null;
+      const v = cur.value;
+      let append: Ex | null = null;
+      // x=($x …): grow x in place.
+      if (nameLit && v.t === 'list' && v.items.length > 0) {
+        const h = v.items[0];
+        if (h.t === 'var' && h.sub === null && h.name.t === 'lit' && h.name.s === nameLit) {
+          append = compileList(v.items.slice(1), this);
+        }
+      }
+      sets.push({ name: nameLit ?? compileWord(cur.name, this), value: compileWord(v, this), append });
+      cur = cur.cmd;
+    }
+    const body = cur ? this.compile(cur) : null;
+    const names = (p: Proc): MaybePromise<string[]> => {
+      const out: string[] = [];
+      for (const s of sets) {
+        if (typeof s.name === 'string') {
+          out.push(s.name);
+          continue;
+        }
+        const v = s.name(p);
+        if (isPromise(v)) return namesAsync(p);
+        if (v.length !== 1) throw new RcError('variable name not singleton!');
+        out.push(v[0]);
+      }
+      return out;
+    };
+    const namesAsync = async (p: Proc): Promise<string[]> => {
+      const out: string[] = [];
+      for (const s of sets) {
+        const v = typeof s.name === 'string' ? [s.name] : await s.name(p);
+        if (v.length !== 1) throw new RcError('variable name not singleton!');
+        out.push(v[0]);
+      }
+      return out;
+    };
+    if (!body) {
+      // Plain assignment: evaluate all values first, then assign (rc's order).
+      if (sets.length === 1 && sets[0].append && typeof sets[0].name === 'string') {
+        const { name, append } = sets[0] as { name: string; append: Ex };
+        return (p) => {
+          const tail = append(p);
+          if (isPromise(tail)) return tail.then((t) => void p.append(name, t));
+          p.append(name, tail);
+          p.setStatus('');
+        };
+      }
+      return (p) =>
+        then(names(p), (ns) =>
+          then(evalAll(p, sets.map((s) => s.value)), (vals) => {
+            for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[], true);
+            p.setStatus('');
+          }),
+        ) as MaybePromise<void>;
+    }
+    // Local assignment: the values hold for the command only.
+    return (p) =>
+      then(names(p), (ns) =>
+        then(evalAll(p, sets.map((s) => s.value)), (vals) => {
+          const saved = ns.map((n) => (p.vars.has(n) ? p.keep(n) : null));
+          for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
+          const restore = () => {
+            for (let i = ns.length - 1; i >= 0; i--) {
+              const s = saved[i];
+              if (s === null) p.unset(ns[i]);
+              else p.set(ns[i], s);
+            }
+          };
+          let r: MaybePromise<void>;
+          try {
+            r = body(p);
+          } catch (e) {
+            restore();
+            throw e;
+          }
+          if (isPromise(r)) return r.finally(restore);
+          restore();
+        }),
+      ) as MaybePromise<void>;
+  }
+
+  private withRedirs(steps: RedirStep[], body: Code): Code {
+    return (p) => {
+      const saved = p.fds;
+      const t = saved.clone();
+      const restore = () => {
+        p.fds = saved;
+        t.closeAll();
+      };
+      let r: MaybePromise<void>;
+      try {
+        r = after(applyRedirs(steps, p, t), () => {
+          p.fds = t;
+          return body(p);
+        });
+      } catch (e) {
+        restore();
+        throw e;
+      }
+      if (isPromise(r)) return r.finally(restore);
+      restore();
+    };
+  }
+
+  private pipe(c: Extract<Cmd, { t: 'pipe' }>): Code {
+    const l = this.compile(c.l);
+    const r = this.compile(c.r);
+    return (p) => {
+      const buf = new PipeBuf();
+      const left = p.fork();
+      const right = p.fork();
+      left.fds.set(c.lfd, buf.writer('#|/data1'));
+      right.fds.set(c.rfd, buf.reader('#|/data'));
+      const a = this.runChild(left, l);
+      const b = this.runChild(right, r);
+      return Promise.all([a, b]).then(([sa, sb]) => p.setStatus(sa + '|' + sb));
+    };
+  }
+
+  /**
+   * Run code in a forked proc to its end: exit and errors stop only the child. The
+   * child's descriptors are closed after, which is what ends a pipe for its reader.
+   */
+  runChild(child: Proc, code: Code): Promise<string> {
+    const finish = () => {
+      child.fds.closeAll();
+      return child.status;
+    };
+    const fail = (e: unknown): string => {
+      if (e instanceof RcExit) {
+        child.setStatus(e.status);
+        return finish();
+      }
+      if (e instanceof RcError) {
+        void child.err(`rc: ${e.message}`);
+        child.setStatus(e.message);
+        return finish();
+      }
+      child.fds.closeAll();
+      throw e;
+    };
+    try {
+      const r = code(child);
+      if (isPromise(r)) return r.then(finish, fail);
+      return Promise.resolve(finish());
+    } catch (e) {
+      return Promise.resolve(fail(e));
+    }
+  }
+
+  private simple(words: Word[], redirs: Redir[]): Code {
+    const args = compileArgs(words, this);
+    const steps = redirs.map((r) => compileRedir(r, this));
+    const exec0 = words[0].t === 'lit' && !words[0].q && words[0].s === 'exec' && words.length === 1;
+    const run = (p: Proc, argv: string[]): MaybePromise<void> => {
+      if (argv.length === 0) throw new RcError('empty argument list');
+      if (p.flags.has('x')) void p.err(printWords(argv));
+      return this.shell.runArgv(p, argv, false);
+    };
+    if (exec0 && steps.length > 0) {
+      // exec >file: the redirections stay with the shell.
+      return (p) => after(applyRedirs(steps, p, p.fds), () => p.setStatus(''));
+    }
+    const go: Code = (p) => {
+      const v = args(p);
+      return isPromise(v) ? v.then((a) => run(p, a)) : run(p, v);
+    };
+    return steps.length ? this.withRedirs(steps, go) : go;
+  }
+
+  backquote(p: Proc, code: Code): Promise<string> {
+    const child = p.fork();
+    const buf = new PipeBuf();
+    child.fds.set(1, buf.writer('#|/data1'));
+    const rd = buf.reader('#|/data');
+    const done = this.runChild(child, code);
+    const chunks: Buffer[] = [];
+    const drain = async (): Promise<string> => {
+      for (;;) {
+        const b = await rd.read(65536);
+        if (b.length === 0) break;
+        chunks.push(b);
+      }
+      rd.close();
+      await done;
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    return drain();
+  }
+
+  async pipefd(p: Proc, dir: '<' | '>', code: Code): Promise<string> {
+    const child = p.fork();
+    const f = await fifoPair(p, dir === '<' ? 'w' : 'r');
+    child.fds.set(dir === '<' ? 1 : 0, f.chan);
+    void this.runChild(child, code).finally(f.cleanup);
+    return f.path;
+  }
+}
+
+function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
+  return isPromise(x) ? x.then(f) : f(x);
+}
+
+function evalAll(p: Proc, exs: Ex[]): MaybePromise<string[][]> {
+  const out: string[][] = [];
+  for (let i = 0; i < exs.length; i++) {
+    const v = exs[i](p);
+    if (isPromise(v)) {
+      return (async () => {
+        out.push(await v);
+        for (let j = i + 1; j < exs.length; j++) out.push(await exs[j](p));
+        return out;
+      })();
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/** Run argv as a command in p: function, builtin, then $path (rc's order). */
+export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): MaybePromise<void> {
+  const name = argv[0];
+  if (!noFn) {
+    const fn = p.fns.get(name);
+    if (fn) return callFn(p, fn, argv);
+  }
+  const b = builtins.get(name);
+  if (b) {
+    const r = b(p, argv, sh);
+    if (isPromise(r)) return r.then((s) => checkE(p, s));
+    checkE(p, r);
+    return;
+  }
+  return (async () => {
+    const path = await findCommand(p, name);
+    if (path === undefined) {
+      await p.err(`${name}: No such file or directory`);
+      checkE(p, '1');
+      return;
+    }
+    checkE(p, await runHost(p, path, argv));
+  })();
+}
+
+function checkE(p: Proc, s: string): void {
+  p.setStatus(s);
+  if (p.inCond === 0 && p.flags.has('e') && !truthy(s)) throw new RcExit(s);
+}
+
+function callFn(p: Proc, fn: FnDef, argv: string[]): MaybePromise<void> {
+  const saved = p.vars.has('*') ? p.keep('*') : null;
+  p.set('*', argv.slice(1));
+  const restore = () => {
+    if (saved === null) p.unset('*');
+    else p.set('*', saved);
+  };
+  let r: MaybePromise<void>;
+  try {
+    r = fn.code(p);
+  } catch (e) {
+    restore();
+    throw e;
+  }
+  if (isPromise(r)) return r.finally(restore);
+  restore();
+}

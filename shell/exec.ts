@@ -1,0 +1,130 @@
+/*
+ * Running host programs: finding a command along $path (through the Vfs), and spawning it
+ * with its stdio wired to the proc's fd table. A chan backed by a host descriptor (a file,
+ * the terminal) is handed to the program as that descriptor, so a foreground program on a
+ * terminal owns the terminal; any other chan (an in-process pipe) is pumped through a
+ * Node pipe with backpressure both ways.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { Chan } from '../ns/vfs.js';
+import { resolvePath } from '../ns/vfs.js';
+import { DMDIR } from '../ns/types.js';
+import type { Proc } from './proc.js';
+
+/** Where $path finds name, or undefined. Names with a slash are not searched. */
+export async function findCommand(p: Proc, name: string): Promise<string | undefined> {
+  const direct = name.includes('/') || name.startsWith('#');
+  const dirs = direct ? [''] : p.get('path');
+  for (const d of dirs) {
+    const path = resolvePath(p.cwd, d === '' ? name : d + '/' + name);
+    try {
+      const st = await p.vfs.stat(path);
+      if ((st.mode & DMDIR) === 0 && (st.mode & 0o111) !== 0) return path;
+      if (direct) return path;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+/** The environment a host program sees: every variable, lists joined with ctl-A as plan9port rc does. */
+export function hostEnv(p: Proc): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of p.vars) {
+    if (k === '*' || v.v.length === 0 || k.includes('=')) continue;
+    env[k] = v.v.join('\x01');
+  }
+  return env;
+}
+
+function signalStatus(sig: string): string {
+  return sig.replace(/^SIG/, '').toLowerCase();
+}
+
+/** Run a host program to completion; resolves to its rc status. */
+export async function runHost(p: Proc, path: string, argv: string[]): Promise<string> {
+  const host = p.vfs.hostPath(path);
+  if (host === undefined) {
+    await p.err(`${argv[0]}: not a host program`);
+    return 'not a host program';
+  }
+  const cwd = p.vfs.hostPath(p.cwd) ?? '/';
+  const max = Math.max(2, p.fds.max());
+  const stdio: ('pipe' | 'ignore' | number)[] = [];
+  const piped: { fd: number; chan: Chan }[] = [];
+  for (let fd = 0; fd <= max; fd++) {
+    const c = p.fds.get(fd);
+    if (!c) stdio.push('ignore');
+    else if (c.hostFd !== undefined) stdio.push(c.hostFd);
+    else if (fd <= 2) {
+      stdio.push('pipe');
+      piped.push({ fd, chan: c });
+    } else stdio.push('ignore');
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(host, argv.slice(1), { argv0: argv[0], cwd, env: hostEnv(p), stdio });
+  } catch (e) {
+    await p.err(`${argv[0]}: ${(e as Error).message}`);
+    return '1';
+  }
+  p.hostKids.add(child);
+  const pumps: Promise<void>[] = [];
+  for (const { fd, chan } of piped) {
+    const s = child.stdio[fd];
+    if (!s) continue;
+    if (fd === 0) pumps.push(pumpIn(chan, s as Writable, child));
+    else pumps.push(pumpOut(s as Readable, chan));
+  }
+  const status = await new Promise<string>((res) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      const msg = e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EACCES' ? 'Permission denied' : e.message;
+      void p.err(`${argv[0]}: ${msg}`).then(() => res('1'));
+    });
+    child.once('exit', (code, sig) => res(sig ? signalStatus(sig) : code === 0 ? '' : String(code)));
+  });
+  await Promise.all(pumps);
+  p.hostKids.delete(child);
+  return status;
+}
+
+/** Feed a chan into the program's stdin until the chan ends or the program stops reading. */
+async function pumpIn(chan: Chan, w: Writable, child: ChildProcess): Promise<void> {
+  let gone = false;
+  w.on('error', () => {
+    gone = true;
+  });
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  try {
+    while (!gone) {
+      const b = await Promise.race([chan.read(65536), exited.then(() => null)]);
+      if (b === null || b.length === 0) break;
+      if (!w.write(b)) await Promise.race([new Promise((r) => w.once('drain', r)), exited]);
+    }
+  } catch {
+    /* reading failed: end the program's input */
+  }
+  w.end();
+}
+
+/** Copy the program's output into a chan, pausing it while the chan is full. */
+function pumpOut(r: Readable, chan: Chan): Promise<void> {
+  return new Promise((res) => {
+    let pending = Promise.resolve();
+    r.on('data', (b: Buffer) => {
+      r.pause();
+      pending = chan.write(b).then(
+        () => {
+          r.resume();
+        },
+        () => {
+          r.destroy();
+        },
+      );
+    });
+    r.once('close', () => void pending.then(res));
+    r.once('error', () => void pending.then(res));
+  });
+}

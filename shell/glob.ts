@@ -1,0 +1,163 @@
+/*
+ * rc patterns: * ? [class] [~class], for ~, switch cases and file-name globbing.
+ *
+ * A pattern string marks characters that came from quotes or variables (which never
+ * match as metacharacters) by a preceding backslash; rc itself has no backslash escapes,
+ * so the mark cannot clash with user text. escapePat() makes such text, unescapePat()
+ * gives the literal back when a glob matches nothing.
+ */
+import type { Vfs } from '../ns/vfs.js';
+
+const META = /[*?[\\]/;
+
+export function escapePat(s: string): string {
+  return META.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
+}
+
+export function unescapePat(s: string): string {
+  return s.includes('\\') ? s.replace(/\\(.)/gs, '$1') : s;
+}
+
+/** Does the pattern hold an unescaped metacharacter? */
+export function hasMeta(pat: string): boolean {
+  for (let i = 0; i < pat.length; i++) {
+    const c = pat[i];
+    if (c === '\\') i++;
+    else if (c === '*' || c === '?' || c === '[') return true;
+  }
+  return false;
+}
+
+/** Match s against pat; with path true, * ? and classes do not match '/'. */
+export function match(s: string, pat: string, path = false): boolean {
+  return matchAt(s, 0, pat, 0, path);
+}
+
+function matchAt(s: string, si: number, p: string, pi: number, path: boolean): boolean {
+  while (pi < p.length) {
+    const c = p[pi];
+    if (c === '*') {
+      while (p[pi] === '*') pi++;
+      if (pi === p.length) return !path || s.indexOf('/', si) < 0;
+      for (let k = si; k <= s.length; k++) {
+        if (matchAt(s, k, p, pi, path)) return true;
+        if (path && s[k] === '/') return false;
+      }
+      return false;
+    }
+    if (si >= s.length) return false;
+    if (c === '?') {
+      if (path && s[si] === '/') return false;
+      si++;
+      pi++;
+      continue;
+    }
+    if (c === '[') {
+      const r = matchClass(s[si], p, pi + 1);
+      if (r === null) {
+        // An unclosed class matches a literal '['.
+        if (s[si] !== '[') return false;
+        si++;
+        pi++;
+        continue;
+      }
+      if (!r.ok || (path && s[si] === '/')) return false;
+      si++;
+      pi = r.next;
+      continue;
+    }
+    let lit = c;
+    if (c === '\\' && pi + 1 < p.length) lit = p[++pi];
+    if (s[si] !== lit) return false;
+    si++;
+    pi++;
+  }
+  return si === s.length;
+}
+
+function matchClass(ch: string, p: string, pi: number): { ok: boolean; next: number } | null {
+  let neg = false;
+  if (p[pi] === '~') {
+    neg = true;
+    pi++;
+  }
+  let ok = false;
+  let first = true;
+  while (pi < p.length && (p[pi] !== ']' || first)) {
+    first = false;
+    let lo = p[pi];
+    if (lo === '\\' && pi + 1 < p.length) lo = p[++pi];
+    pi++;
+    let hi = lo;
+    if (p[pi] === '-' && pi + 1 < p.length && p[pi + 1] !== ']') {
+      hi = p[pi + 1];
+      if (hi === '\\' && pi + 2 < p.length) {
+        hi = p[pi + 2];
+        pi++;
+      }
+      pi += 2;
+    }
+    if (lo <= ch && ch <= hi) ok = true;
+  }
+  if (pi >= p.length) return null;
+  return { ok: ok !== neg, next: pi + 1 };
+}
+
+/**
+ * Expand a file-name pattern through the Vfs; relative patterns are resolved against cwd
+ * and given back relative. Matches are sorted; none gives [].
+ */
+export async function glob(vfs: Vfs, cwd: string, pat: string): Promise<string[]> {
+  const abs = pat.startsWith('/');
+  const parts = pat.split('/');
+  let found: string[] = [abs ? '/' : ''];
+  const start = abs ? 1 : 0;
+  for (let i = start; i < parts.length; i++) {
+    const part = parts[i];
+    const last = i === parts.length - 1;
+    const next: string[] = [];
+    for (const pre of found) {
+      const join = (name: string) => (pre === '' ? name : pre === '/' ? '/' + name : pre + '/' + name);
+      if (part === '') {
+        next.push(pre === '/' ? '/' : pre + '/');
+        continue;
+      }
+      if (!hasMeta(part)) {
+        const name = unescapePat(part);
+        if (last) {
+          try {
+            await vfs.stat(hostish(cwd, join(name)));
+            next.push(join(name));
+          } catch {
+            /* no such file: no match */
+          }
+        } else next.push(join(name));
+        continue;
+      }
+      let ents;
+      try {
+        ents = await vfs.readdir(hostish(cwd, pre === '' ? '.' : pre));
+      } catch {
+        continue;
+      }
+      const names = ents.map((d) => d.name).sort();
+      for (const name of names) {
+        if (matchAt(name, 0, part, 0, true)) {
+          if (!last) {
+            const d = ents.find((e) => e.name === name);
+            if (d && (d.mode & 0x80000000) === 0) continue;
+          }
+          next.push(join(name));
+        }
+      }
+    }
+    found = next;
+    if (found.length === 0) return [];
+  }
+  return found.sort();
+}
+
+function hostish(cwd: string, p: string): string {
+  if (p.startsWith('/')) return p;
+  return (cwd === '/' ? '' : cwd) + '/' + p;
+}

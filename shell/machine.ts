@@ -1,0 +1,164 @@
+/*
+ * One ants-rc: the interpreter's services (Shell, for builtins; Machine, for procs), the
+ * first process with its inherited environment, and the loop that runs source text line
+ * by line as rc does — each complete line is compiled and run before the next is looked
+ * at, so a syntax error stops a script only where it stands.
+ */
+import type { Cmd } from './ast.js';
+import { parseLines } from './parse.js';
+import { Compiler, runArgv } from './compile.js';
+import { type Code, FdTable, type Machine, Proc, RcError, RcExit } from './proc.js';
+import { printFn } from './print.js';
+import { findCommand } from './exec.js';
+import { builtins } from '../builtins/index.js';
+import type { ProcLike, Shell } from '../builtins/types.js';
+import type { Vfs } from '../ns/vfs.js';
+import { cleanname } from '../ns/vfs.js';
+import type { SyntaxErrorInfo } from './ast.js';
+
+export interface MachineOptions {
+  vfs: Vfs;
+  cwd: string;
+  fds: FdTable;
+  env: Record<string, string | undefined>;
+  interactive: boolean;
+  flags: Set<string>;
+}
+
+export class AntsMachine implements Machine, Shell {
+  readonly compiler: Compiler;
+  interactive: boolean;
+  private pidSeq: number;
+  readonly root: Proc;
+
+  constructor(o: MachineOptions) {
+    this.interactive = o.interactive;
+    this.pidSeq = process.pid;
+    this.compiler = new Compiler(this);
+    this.root = new Proc(this, { pid: process.pid, ppid: process.ppid, vfs: o.vfs, cwd: o.cwd, fds: o.fds, flags: o.flags });
+    this.importEnv(o.env);
+  }
+
+  /** Host environment -> rc variables: plan9port's ctl-A joined lists, PATH tied to path. */
+  private importEnv(env: Record<string, string | undefined>): void {
+    const p = this.root;
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined || k.startsWith('fn#') || k === '*' || k === 'status') continue;
+      p.set(k, v.includes('\x01') ? v.split('\x01') : [v]);
+    }
+    if (!p.vars.has('PATH')) p.set('PATH', ['/usr/local/bin:/usr/bin:/bin']);
+    else p.set('PATH', p.get('PATH'));
+    if (env.HOME !== undefined && !p.vars.has('home')) p.set('home', [env.HOME]);
+    p.set('ifs', [' \t\n']);
+    p.set('prompt', ['% ', '\t']);
+    p.set('pid', [String(p.pid)]);
+    if (!p.vars.has('cdpath')) p.set('cdpath', ['']);
+  }
+
+  nextPid(): number {
+    return ++this.pidSeq;
+  }
+
+  compile(cmd: Cmd): Code {
+    return this.compiler.compile(cmd);
+  }
+
+  runArgv(p: ProcLike, argv: string[], noFn: boolean) {
+    return runArgv(this, p as Proc, argv, noFn);
+  }
+
+  exit(status: string): never {
+    throw new RcExit(status);
+  }
+
+  printFn(p: ProcLike, name: string): string | undefined {
+    const fn = (p as Proc).fns.get(name);
+    return fn ? printFn(name, fn.body) : undefined;
+  }
+
+  findCommand(p: ProcLike, name: string) {
+    return findCommand(p as Proc, name);
+  }
+
+  isBuiltin(name: string): boolean {
+    return builtins.has(name);
+  }
+
+  /** eval and . : run text in p; a syntax error there is an rc error in the caller. */
+  async runSource(pl: ProcLike, src: string, name: string): Promise<void> {
+    const p = pl as Proc;
+    const { lines, error } = parseLines(src);
+    for (const l of lines) {
+      if (p.flags.has('v')) await p.err(l.text.replace(/\n$/, ''));
+      await this.compile(l.cmd)(p);
+    }
+    if (error) throw new RcError(syntaxMessage(error, name === 'eval' ? null : name).replace(/^rc: /, ''));
+  }
+
+  /**
+   * Run a script at top level. Errors end a non-interactive shell (status 1, as rc);
+   * exit ends it with its status. Resolves to the final status.
+   */
+  async runScript(src: string, name: string | null): Promise<string> {
+    const p = this.root;
+    const { lines, error } = parseLines(src);
+    try {
+      for (const l of lines) {
+        if (p.flags.has('v')) await p.err(l.text.replace(/\n$/, ''));
+        try {
+          await this.compile(l.cmd)(p);
+        } catch (e) {
+          if (!(e instanceof RcError)) throw e;
+          await p.err(`rc: ${e.message}`);
+          p.setStatus(e.message);
+          if (!this.interactive) return await this.finish('1');
+        }
+      }
+      if (error) {
+        await p.err(syntaxMessage(error, name));
+        p.setStatus('syntax error');
+        return await this.finish('1');
+      }
+    } catch (e) {
+      if (e instanceof RcExit) return await this.finish(e.status);
+      throw e;
+    }
+    return await this.finish(p.status);
+  }
+
+  /** Run sigexit once, then give the status to exit with. */
+  async finish(status: string): Promise<string> {
+    const p = this.root;
+    const fn = p.fns.get('sigexit');
+    if (fn) {
+      p.fns.delete('sigexit');
+      try {
+        await fn.code(p);
+      } catch (e) {
+        if (e instanceof RcExit) return e.status;
+        if (!(e instanceof RcError)) throw e;
+      }
+    }
+    return status;
+  }
+
+  /** Wait for background jobs the root started, so their output is not cut off. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.root.jobs.values()]);
+  }
+}
+
+export function syntaxMessage(e: SyntaxErrorInfo, file: string | null): string {
+  const where = file === null ? `line ${e.line}:${e.col}` : `${file}:${e.line}:${e.col}`;
+  return `rc: ${where}: token ${e.token}: syntax error`;
+}
+
+/** An rc status as a host exit code. */
+export function exitCode(status: string): number {
+  if (status === '') return 0;
+  if (/^[0-9]+$/.test(status)) return parseInt(status, 10) & 255 || 1;
+  if (/^[0|]*$/.test(status)) return 0;
+  return 1;
+}
+
+export { cleanname };

@@ -1,0 +1,134 @@
+/*
+ * ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]
+ *
+ * Batch use (-c, a script file, a script on standard input) loads only the interpreter.
+ * Interactive use on a terminal reads lines with a plain line reader here; the full-screen
+ * UI is a separate leaf loaded only when wanted.
+ */
+import * as fs from 'node:fs';
+import { AntsMachine, exitCode } from './machine.js';
+import { FdTable } from './proc.js';
+import { HostVfs, stdioChan } from '../ns/hostvfs.js';
+import { cleanname } from '../ns/vfs.js';
+import { runPlain } from './plain.js';
+
+const USAGE = 'usage: ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]';
+
+interface Args {
+  flags: Set<string>;
+  command: string | null;
+  file: string | null;
+  args: string[];
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const flags = new Set<string>();
+  let command: string | null = null;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j];
+      if (!'ceiIlpvxdsr'.includes(f)) return `ants-rc: bad flag -${f}\n${USAGE}`;
+      if (f === 'c') {
+        const rest = a.slice(j + 1);
+        if (rest) command = rest;
+        else if (i + 1 < argv.length) command = argv[++i];
+        else return `ants-rc: -c needs a command\n${USAGE}`;
+        flags.add('c');
+        break;
+      }
+      flags.add(f);
+    }
+  }
+  const rest = argv.slice(i);
+  if (command !== null) return { flags, command, file: null, args: rest };
+  return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1) };
+}
+
+function readAll(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.allocUnsafe(65536);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseArgs(argv);
+  if (typeof a === 'string') {
+    process.stderr.write(a + '\n');
+    return 1;
+  }
+  const fds = new FdTable();
+  for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
+  const isTTY = process.stdin.isTTY === true;
+  const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
+  const m = new AntsMachine({
+    vfs: new HostVfs(),
+    cwd: cleanname(process.cwd()),
+    fds,
+    env: process.env,
+    interactive,
+    flags: a.flags,
+  });
+  const p = m.root;
+  // Interrupts go to the foreground host program (it shares our terminal); the shell lives on.
+  process.on('SIGINT', () => {
+    for (const k of p.hostKids) k.kill('SIGINT');
+  });
+  process.on('SIGPIPE', () => {});
+
+  let status: string;
+  try {
+    if (a.command !== null) {
+      p.set('0', ['ants-rc']);
+      p.set('*', a.args);
+      status = await m.runScript(a.command, null);
+    } else if (a.file !== null) {
+      let src: string;
+      try {
+        src = fs.readFileSync(a.file, 'utf8');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const msg = code === 'ENOENT' ? `'${a.file}' does not exist` : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+        process.stderr.write(`ants-rc: can't open ${a.file}: ${msg}\n`);
+        return 1;
+      }
+      p.set('0', [a.file]);
+      p.set('*', a.args);
+      status = await m.runScript(src, a.file);
+    } else if (interactive) {
+      p.set('0', ['ants-rc']);
+      p.set('*', a.args);
+      status = await runPlain(m);
+    } else {
+      p.set('0', ['ants-rc']);
+      p.set('*', a.args);
+      status = await m.runScript(readAll(0), null);
+    }
+    await m.drain();
+  } catch (e) {
+    // Never a JavaScript stack for a user: say what broke, in one line.
+    process.stderr.write(`ants-rc: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.ANTS_DEBUG) console.error(e);
+    return 1;
+  }
+  return exitCode(status);
+}

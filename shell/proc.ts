@@ -1,0 +1,250 @@
+/*
+ * The process model: a Proc is what a Plan 9 rc process owns — variables, functions, an fd
+ * table of open chans, a cwd, a status, background jobs — plus the Vfs every path goes
+ * through. fork() is rc's fork: the child gets copies of variables and functions and a
+ * copy of the fd table sharing the same open chans (each chan counts its holders, so a
+ * pipe sees end of file when its last writer anywhere closes).
+ *
+ * Control leaves a command three ways besides returning: RcExit (exit, -e) unwinds to the
+ * process boundary; RcError (rc's Xerror: bad concatenation, failed redirection…) aborts
+ * the current command line, and ends a non-interactive shell as rc does.
+ */
+import type { Chan, Vfs } from '../ns/vfs.js';
+import type { Cmd } from './ast.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+/** Compiled code: runs a command, leaving its status in proc.status. */
+export type Code = (p: Proc) => MaybePromise<void>;
+
+export class RcError extends Error {}
+
+export class RcExit {
+  constructor(readonly status: string) {}
+}
+
+export interface FnDef {
+  name: string;
+  body: Cmd | null;
+  code: Code;
+}
+
+interface Held {
+  chan: Chan;
+  refs: number;
+}
+
+/** A process's file descriptors; entries are shared (counted) between forked tables. */
+export class FdTable {
+  private fds: (Held | undefined)[] = [];
+
+  get(fd: number): Chan | undefined {
+    return this.fds[fd]?.chan;
+  }
+
+  /** Put a newly opened chan at fd, closing what was there. */
+  set(fd: number, chan: Chan): void {
+    this.close(fd);
+    this.fds[fd] = { chan, refs: 1 };
+  }
+
+  /** Make fd a copy of from (rc's >[fd=from]). */
+  dup(fd: number, from: number): boolean {
+    const h = this.fds[from];
+    if (!h) return false;
+    if (fd === from) return true;
+    h.refs++;
+    this.close(fd);
+    this.fds[fd] = h;
+    return true;
+  }
+
+  close(fd: number): void {
+    const h = this.fds[fd];
+    if (!h) return;
+    this.fds[fd] = undefined;
+    if (--h.refs === 0) h.chan.close();
+  }
+
+  clone(): FdTable {
+    const t = new FdTable();
+    t.fds = this.fds.slice();
+    for (const h of t.fds) if (h) h.refs++;
+    return t;
+  }
+
+  closeAll(): void {
+    for (let fd = 0; fd < this.fds.length; fd++) this.close(fd);
+  }
+
+  /** The highest open descriptor, or -1. */
+  max(): number {
+    for (let fd = this.fds.length - 1; fd >= 0; fd--) if (this.fds[fd]) return fd;
+    return -1;
+  }
+}
+
+/** Shell-wide state: one per ants-rc process. */
+export interface Machine {
+  nextPid(): number;
+  /** Run source text in p (eval, ., -c). */
+  runSource(p: Proc, src: string, name: string): Promise<void>;
+  /** The parsed form of text, for function export round trips and whatis. */
+  compile(cmd: Cmd): Code;
+  interactive: boolean;
+}
+
+/**
+ * A variable value. Values are immutable arrays except under `owned`: the compiler's
+ * append fast path (x=($x …)) extends an owned array in place, which keeps a loop that
+ * grows a list linear. Any reader that keeps the array (another variable, a for loop)
+ * clears `owned` first.
+ */
+interface Var {
+  v: string[];
+  owned: boolean;
+}
+
+export class Proc {
+  pid: number;
+  ppid: number;
+  status = '';
+  /** 0: last command was not an if; 1: an if whose condition held; 2: one whose did not. */
+  ifState = 0;
+  /** Depth of conditions being evaluated (if, while, && ||, !): -e does not fire there. */
+  inCond = 0;
+  vars: Map<string, Var>;
+  fns: Map<string, FnDef>;
+  fds: FdTable;
+  cwd: string;
+  vfs: Vfs;
+  flags: Set<string>;
+  jobs = new Map<number, Promise<string>>();
+  /** Host processes this proc is waiting on, for interrupts. */
+  hostKids = new Set<{ kill(sig?: NodeJS.Signals): boolean }>();
+
+  constructor(
+    readonly m: Machine,
+    init: { pid: number; ppid: number; vfs: Vfs; cwd: string; fds: FdTable; flags?: Set<string> },
+    vars?: Map<string, Var>,
+    fns?: Map<string, FnDef>,
+  ) {
+    this.pid = init.pid;
+    this.ppid = init.ppid;
+    this.vfs = init.vfs;
+    this.cwd = init.cwd;
+    this.fds = init.fds;
+    this.flags = init.flags ?? new Set();
+    this.vars = vars ?? new Map();
+    this.fns = fns ?? new Map();
+  }
+
+  fork(): Proc {
+    const vars = new Map<string, Var>();
+    for (const [k, v] of this.vars) {
+      v.owned = false;
+      vars.set(k, { v: v.v, owned: false });
+    }
+    const child = new Proc(
+      this.m,
+      { pid: this.m.nextPid(), ppid: this.pid, vfs: this.vfs, cwd: this.cwd, fds: this.fds.clone(), flags: new Set(this.flags) },
+      vars,
+      new Map(this.fns),
+    );
+    child.status = this.status;
+    child.vars.set('pid', { v: [String(child.pid)], owned: false });
+    return child;
+  }
+
+  /** The value of a variable; numeric names index $*. The array must not be mutated. */
+  get(name: string): string[] {
+    if (name === 'status') return [this.status];
+    const v = this.vars.get(name);
+    if (v) return v.v;
+    if (name.length > 0 && name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57 && /^[0-9]+$/.test(name)) {
+      const n = parseInt(name, 10);
+      if (n === 0) return [];
+      const star = this.vars.get('*');
+      return star && n <= star.v.length ? [star.v[n - 1]] : [];
+    }
+    return [];
+  }
+
+  /** get() for a reader that keeps the array beyond the current expansion. */
+  keep(name: string): string[] {
+    const v = this.vars.get(name);
+    if (v) {
+      v.owned = false;
+      return v.v;
+    }
+    return this.get(name);
+  }
+
+  set(name: string, value: string[], owned = false): void {
+    if (name === 'status') {
+      this.status = value.join(' ');
+      return;
+    }
+    const v = this.vars.get(name);
+    if (v) {
+      v.v = value;
+      v.owned = owned;
+    } else this.vars.set(name, { v: value, owned });
+    if (name === 'path' || name === 'PATH') this.tiePath(name, value);
+  }
+
+  /** x=($x …): extend x in place when this proc alone holds its array. */
+  append(name: string, tail: string[]): void {
+    const v = this.vars.get(name);
+    if (v && v.owned) {
+      for (const s of tail) v.v.push(s);
+      if (name === 'path' || name === 'PATH') this.tiePath(name, v.v);
+      return;
+    }
+    const cur = v ? v.v : this.get(name);
+    this.set(name, cur.concat(tail), true);
+  }
+
+  unset(name: string): void {
+    this.vars.delete(name);
+  }
+
+  /** plan9port rc keeps $path and $PATH in step: a list, and its ':'-joined form. */
+  private tiePath(name: string, value: string[]): void {
+    if (name === 'path') {
+      const s = value.map((d) => (d === '' ? '.' : d)).join(':');
+      this.vars.set('PATH', { v: [s], owned: false });
+    } else {
+      const list = value.length === 0 ? [] : value.join(':').split(':').map((d) => (d === '' ? '.' : d));
+      this.vars.set('path', { v: list, owned: false });
+    }
+  }
+
+  setStatus(s: string): void {
+    this.status = s;
+  }
+
+  /** Write text to one of this proc's descriptors. */
+  async write(fd: number, text: string | Buffer): Promise<void> {
+    const c = this.fds.get(fd);
+    if (!c) return;
+    await c.write(typeof text === 'string' ? Buffer.from(text) : text);
+  }
+
+  /** Report an error on fd 2, ignoring a closed or broken descriptor. */
+  async err(text: string): Promise<void> {
+    try {
+      await this.write(2, text.endsWith('\n') ? text : text + '\n');
+    } catch {
+      /* nowhere to say it */
+    }
+  }
+}
+
+/** rc's truth: a status is true when it is empty or made only of '0' and '|'. */
+export function truthy(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 48 && c !== 124) return false;
+  }
+  return true;
+}
