@@ -123,11 +123,20 @@ export class Compiler implements Runner {
       case 'if': {
         const cond = this.cond(c.cond);
         const body = this.compile(c.body);
-        return (p) =>
-          after(cond(p), () => {
-            if (truthy(p.status)) return after(body(p), () => void (p.ifState = 1));
+        const taken = (p: Proc) => void (p.ifState = 1);
+        const rest = (p: Proc): MaybePromise<void> => {
+          if (!truthy(p.status)) {
             p.ifState = 2;
-          });
+            return;
+          }
+          const r = body(p);
+          if (isPromise(r)) return r.then(() => taken(p));
+          p.ifState = 1;
+        };
+        return (p) => {
+          const r = cond(p);
+          return isPromise(r) ? r.then(() => rest(p)) : rest(p);
+        };
       }
       case 'ifnot': {
         const body = this.compile(c.body);
@@ -199,13 +208,15 @@ export class Compiler implements Runner {
   private forLoop(v: Word, list: Word[] | null, body: Code): Code {
     const name = compileWord(v, this);
     const items = list ? compileArgs(list, this) : null;
-    const loop = (p: Proc, n: string, l: string[], i: number): MaybePromise<void> => {
-      for (; i < l.length; i++) {
+    // The loop runs to the list's length at the start: an in-place append to the
+    // variable being iterated (x=($x …) in the body) adds past the end.
+    const loop = (p: Proc, n: string, l: string[], i: number, end: number): MaybePromise<void> => {
+      for (; i < end; i++) {
         p.set(n, [l[i]]);
         const r = body(p);
         if (isPromise(r)) {
           const next = i + 1;
-          return r.then(() => loop(p, n, l, next));
+          return r.then(() => loop(p, n, l, next, end));
         }
       }
     };
@@ -214,7 +225,7 @@ export class Compiler implements Runner {
       return after(
         then(name(p), (nv) => {
           if (nv.length !== 1) throw new RcError('variable name not singleton!');
-          return then(items ? items(p) : p.keep('*'), (l) => loop(p, nv[0], l, 0));
+          return then(items ? items(p) : p.get('*'), (l) => loop(p, nv[0], l, 0, l.length));
         }),
         () => {},
       );
@@ -296,6 +307,21 @@ export class Compiler implements Runner {
       }
       return out;
     };
+    if (!body && sets.length === 1 && typeof sets[0].name === 'string' && !sets[0].append) {
+      const name = sets[0].name;
+      const value = sets[0].value;
+      return (p) => {
+        const v = value(p);
+        if (isPromise(v)) {
+          return v.then((v) => {
+            p.set(name, v);
+            p.setStatus('');
+          });
+        }
+        p.set(name, v);
+        p.setStatus('');
+      };
+    }
     if (!body) {
       // Plain assignment: evaluate all values first, then assign (rc's order).
       if (sets.length === 1 && sets[0].append && typeof sets[0].name === 'string') {
@@ -310,7 +336,7 @@ export class Compiler implements Runner {
       return (p) =>
         then(names(p), (ns) =>
           then(evalAll(p, sets.map((s) => s.value)), (vals) => {
-            for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[], true);
+            for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
             p.setStatus('');
           }),
         ) as MaybePromise<void>;
@@ -319,7 +345,7 @@ export class Compiler implements Runner {
     return (p) =>
       then(names(p), (ns) =>
         then(evalAll(p, sets.map((s) => s.value)), (vals) => {
-          const saved = ns.map((n) => (p.vars.has(n) ? p.keep(n) : null));
+          const saved = ns.map((n) => (p.vars.has(n) ? p.get(n) : null));
           for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
           const restore = () => {
             for (let i = ns.length - 1; i >= 0; i--) {
@@ -510,7 +536,7 @@ function checkE(p: Proc, s: string): void {
 }
 
 function callFn(p: Proc, fn: FnDef, argv: string[]): MaybePromise<void> {
-  const saved = p.vars.has('*') ? p.keep('*') : null;
+  const saved = p.vars.has('*') ? p.get('*') : null;
   p.set('*', argv.slice(1));
   const restore = () => {
     if (saved === null) p.unset('*');

@@ -5,12 +5,15 @@
  * terminal owns the terminal; any other chan (an in-process pipe) is pumped through a
  * Node pipe with backpressure both ways.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Chan } from '../ns/vfs.js';
 import { resolvePath } from '../ns/vfs.js';
 import { DMDIR } from '../ns/types.js';
 import type { Proc } from './proc.js';
+
+// child_process (and the net stack under it) loads only when a host program first runs.
+let cp: Promise<typeof import('node:child_process')> | undefined;
 
 /** Where $path finds name, or undefined. Names with a slash are not searched. */
 export async function findCommand(p: Proc, name: string): Promise<string | undefined> {
@@ -63,6 +66,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
       piped.push({ fd, chan: c });
     } else stdio.push('ignore');
   }
+  const { spawn } = await (cp ??= import('node:child_process'));
   let child: ChildProcess;
   try {
     child = spawn(host, argv.slice(1), { argv0: argv[0], cwd, env: hostEnv(p), stdio });

@@ -94,13 +94,14 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
     }
     case 'count': {
       const name = varName(w.name, r);
-      return (p) => then(typeof name === 'string' ? name : name(p), (n) => [String(p.get(n).length)]);
+      if (typeof name === 'string') return (p) => [String(p.peek(name).length)];
+      return (p) => then(name(p), (n) => [String(p.peek(n).length)]);
     }
     case 'flat': {
       const name = varName(w.name, r);
       return (p) =>
         then(typeof name === 'string' ? name : name(p), (n) => {
-          const s = p.get(n).join(' ');
+          const s = p.peek(n).join(' ');
           return [pat ? escapePat(s) : s];
         });
     }
@@ -136,22 +137,19 @@ function varName(w: Word, r: Runner): string | ((p: Proc) => MaybePromise<string
   return (p) => then(e(p), (v) => single(p, v, 'variable name'));
 }
 
+const splitters = new Map<string, RegExp>();
+
 /** Split backquote output on any of the ifs characters, dropping empty fields. */
 export function split(s: string, ifs: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let have = false;
-  for (const c of s) {
-    if (ifs.includes(c)) {
-      if (have) out.push(cur);
-      cur = '';
-      have = false;
-    } else {
-      cur += c;
-      have = true;
-    }
+  if (ifs === '') return s === '' ? [] : [s];
+  let re = splitters.get(ifs);
+  if (!re) {
+    re = new RegExp('[' + ifs.replace(/[\\\]^-]/g, '\\$&') + ']+');
+    if (splitters.size < 64) splitters.set(ifs, re);
   }
-  if (have) out.push(cur);
+  const out = s.split(re);
+  if (out.length > 0 && out[0] === '') out.shift();
+  if (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
 }
 

@@ -8,7 +8,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { HostChan } from '../ns/hostvfs.js';
 import type { Chan } from '../ns/vfs.js';
 import { RcError, type Proc } from './proc.js';
@@ -28,6 +27,7 @@ function fifoDir(): string {
 /** A fifo whose `side` end ('w' for <{}, 'r' for >{}) the command gets as chan. */
 export async function fifoPair(_p: Proc, side: 'r' | 'w'): Promise<{ path: string; chan: Chan; cleanup: () => void }> {
   const name = path.join(fifoDir(), `fifo.${process.pid}.${seq++}`);
+  const { spawnSync } = await import('node:child_process');
   const r = spawnSync('mkfifo', ['-m', '600', name]);
   if (r.status !== 0) throw new RcError(`can't make pipe: ${r.stderr?.toString().trim() || 'mkfifo failed'}`);
   // Opening a fifo waits for the other side; do it off the main thread and hand the

@@ -28,9 +28,35 @@ export function hasMeta(pat: string): boolean {
   return false;
 }
 
+type Matcher = (s: string) => boolean;
+const matchers = new Map<string, Matcher>();
+
+/**
+ * A matcher for pat (for ~ and case), specialised for the common shapes — plain text,
+ * *suffix, prefix*, * — and cached, since a loop matches the same pattern many times.
+ */
+function matcher(pat: string): Matcher {
+  let m = matchers.get(pat);
+  if (m) return m;
+  if (!hasMeta(pat)) {
+    const lit = unescapePat(pat);
+    m = (s) => s === lit;
+  } else if (pat === '*') m = () => true;
+  else if (pat[0] === '*' && !hasMeta(pat.slice(1)) && pat[1] !== '*') {
+    const suf = unescapePat(pat.slice(1));
+    m = (s) => s.endsWith(suf);
+  } else if (pat[pat.length - 1] === '*' && pat[pat.length - 2] !== '\\' && !hasMeta(pat.slice(0, -1))) {
+    const pre = unescapePat(pat.slice(0, -1));
+    m = (s) => s.startsWith(pre);
+  } else m = (s) => matchAt(s, 0, pat, 0, false);
+  if (matchers.size > 1024) matchers.clear();
+  matchers.set(pat, m);
+  return m;
+}
+
 /** Match s against pat; with path true, * ? and classes do not match '/'. */
 export function match(s: string, pat: string, path = false): boolean {
-  return matchAt(s, 0, pat, 0, path);
+  return path ? matchAt(s, 0, pat, 0, true) : matcher(pat)(s);
 }
 
 function matchAt(s: string, si: number, p: string, pi: number, path: boolean): boolean {

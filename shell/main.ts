@@ -10,7 +10,6 @@ import { AntsMachine, exitCode } from './machine.js';
 import { FdTable } from './proc.js';
 import { HostVfs, stdioChan } from '../ns/hostvfs.js';
 import { cleanname } from '../ns/vfs.js';
-import { runPlain } from './plain.js';
 
 const USAGE = 'usage: ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]';
 
@@ -117,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     } else if (interactive) {
       p.set('0', ['ants-rc']);
       p.set('*', a.args);
+      const { runPlain } = await import('./plain.js');
       status = await runPlain(m);
     } else {
       p.set('0', ['ants-rc']);

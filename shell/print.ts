@@ -1,7 +1,6 @@
 /*
  * Syntax trees back to rc source, in the layout plan9port's rc uses for whatis:
- * `fn f {if(~ $x y)echo yes;>[2=1]echo a|cat}` — commands joined by ';', redirections
- * before the command, carets explicit. Printing then parsing gives the same tree (up to
+ * `fn f {if(~ $x y)echo yes;echo a >[2=1]|cat}` — commands joined by ';', carets explicit. Printing then parsing gives the same tree (up to
  * how carets group, which does not change meaning). Here documents print as a <<tag
  * whose body follows the line, so the output still parses.
  */
@@ -77,12 +76,12 @@ class Printer {
   cmd(c: Cmd | null): string {
     if (c === null) return '';
     switch (c.t) {
-      case 'simple': {
-        const redirs = c.redirs.map((r) => this.redir(r)).join('');
-        return redirs + c.words.map((w) => this.word(w)).join(' ');
-      }
+      // A command's own redirections print after it: written before, they would take in
+      // the whole pipeline when read back (plan9port's whatis has that flaw).
+      case 'simple':
+        return c.words.map((w) => this.word(w)).join(' ') + c.redirs.map((r) => ' ' + this.redir(r).trimEnd()).join('');
       case 'block':
-        return c.redirs.map((r) => this.redir(r)).join('') + '{' + this.body(c.body) + '}';
+        return '{' + this.body(c.body) + '}' + c.redirs.map((r) => ' ' + this.redir(r).trimEnd()).join('');
       case 'seq':
         return this.body(c);
       case 'async':

@@ -155,8 +155,21 @@ export class Proc {
     return child;
   }
 
-  /** The value of a variable; numeric names index $*. The array must not be mutated. */
+  /**
+   * The value of a variable; numeric names index $*. The caller may keep the array (so
+   * it stops being extended in place) but must not mutate it.
+   */
   get(name: string): string[] {
+    const v = this.vars.get(name);
+    if (v) {
+      v.owned = false;
+      return v.v;
+    }
+    return this.peek(name);
+  }
+
+  /** get() for a reader that looks and lets go ($#x, $"x): the array stays extendable. */
+  peek(name: string): string[] {
     if (name === 'status') return [this.status];
     const v = this.vars.get(name);
     if (v) return v.v;
@@ -167,16 +180,6 @@ export class Proc {
       return star && n <= star.v.length ? [star.v[n - 1]] : [];
     }
     return [];
-  }
-
-  /** get() for a reader that keeps the array beyond the current expansion. */
-  keep(name: string): string[] {
-    const v = this.vars.get(name);
-    if (v) {
-      v.owned = false;
-      return v.v;
-    }
-    return this.get(name);
   }
 
   set(name: string, value: string[], owned = false): void {
@@ -200,7 +203,7 @@ export class Proc {
       if (name === 'path' || name === 'PATH') this.tiePath(name, v.v);
       return;
     }
-    const cur = v ? v.v : this.get(name);
+    const cur = v ? v.v : this.peek(name);
     this.set(name, cur.concat(tail), true);
   }
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Benchmarks for the rc language: start-up and builtin-only loops, each printed with the
+// reference measured in the same run (bare `node -e 0`, 9base rc). Figures, never asserts.
+//
+//   npm run bench            all
+//   node bench/run.mjs loops only the loops
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ants = [process.execPath, join(here, '..', 'bin', 'ants-rc.js')];
+const REF = '/usr/lib/plan9/bin/rc';
+const hasRef = existsSync(REF);
+const only = process.argv[2];
+const dir = mkdtempSync(join(tmpdir(), 'ants-bench-'));
+
+function time(cmd, args, runs) {
+  const ts = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    const t1 = process.hrtime.bigint();
+    if (r.signal || r.stderr.length > 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    ts.push(Number(t1 - t0) / 1e6);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[Math.floor(ts.length / 2)];
+}
+
+const fmt = (ms) => `${ms.toFixed(1).padStart(8)} ms`;
+
+function startup() {
+  console.log('start-up (median of 21)');
+  const node = time(process.execPath, ['-e', '0'], 21);
+  const a = time(ants[0], [ants[1], '-c', 'echo hi'], 21);
+  console.log(`  node -e 0                 ${fmt(node)}`);
+  console.log(`  ants-rc -c 'echo hi'      ${fmt(a)}   ratio to node ${(a / node).toFixed(2)}  (target <= 1.5)`);
+  if (hasRef) {
+    const r = time(REF, ['-c', 'echo hi'], 21);
+    console.log(`  9base rc -c 'echo hi'     ${fmt(r)}   ants/rc ${(a / r).toFixed(1)}`);
+  }
+}
+
+const N = 100000;
+const LOOPS = [
+  ['for over 100,000 elements with ~ and assignment', `x=\`{seq 1 ${N}}\nfor(i in $x) { if(~ $i *7) y=$i }\nx=()\n`],
+  // 9base rc copies the list on every x=($x 1): quadratic, so the counter stops at 5,000.
+  ['while with a counter (5,000, list growth)', `i=()\nwhile(! ~ $#i 5000) i=($i 1)\n`],
+  ['function called 100,000 times', `x=\`{seq 1 ${N}}\nfn f { y=$1 }\nfor(i in $x) f $i\nx=()\n`],
+];
+
+function loops() {
+  console.log('builtin-only loops (median of 5; "net" subtracts each shell\'s empty-script time)');
+  const empty = join(dir, 'empty.rc');
+  writeFileSync(empty, '\n');
+  const a0 = time(ants[0], [ants[1], empty], 5);
+  const r0 = hasRef ? time(REF, [empty], 5) : 0;
+  for (const [name, src] of LOOPS) {
+    const f = join(dir, 'loop.rc');
+    writeFileSync(f, src);
+    const a = time(ants[0], [ants[1], f], 5);
+    let line = `  ${name.padEnd(50)} ants ${fmt(a)}`;
+    if (hasRef) {
+      const r = time(REF, [f], 5);
+      const net = Math.max(a - a0, 0.1) / Math.max(r - r0, 0.1);
+      line += `  rc ${fmt(r)}  ratio ${(a / r).toFixed(2)}  net ratio ${net.toFixed(2)}  (target <= 1.0)`;
+    }
+    console.log(line);
+  }
+  if (!hasRef) console.log('  (9base rc not installed: apt-get install 9base for the reference)');
+}
+
+if (!only || only === 'startup') startup();
+if (!only || only === 'loops') loops();
