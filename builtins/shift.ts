@@ -8,10 +8,7 @@ export const shift: Builtin = async (p, argv) => {
     return 'usage';
   }
   const star = p.get('*');
-  if (n > star.length) {
-    await p.err('shift: not enough arguments');
-    return 'shift';
-  }
+  // Shifting past the end leaves $* empty, as rc does.
   p.set('*', star.slice(n));
   return '';
 };

@@ -280,7 +280,8 @@ export class Compiler implements Runner {
           append = compileList(v.items.slice(1), this);
         }
       }
-      sets.push({ name: nameLit ?? compileWord(cur.name, this), value: compileWord(v, this), append });
+      // The value globs (x=*.c) as an argument would.
+      sets.push({ name: nameLit ?? compileWord(cur.name, this), value: compileArgs([v], this), append });
       cur = cur.cmd;
     }
     const body = cur ? this.compile(cur) : null;

@@ -52,7 +52,6 @@ export class AntsMachine implements Machine, Shell {
     p.set('ifs', [' \t\n']);
     p.set('prompt', ['% ', '\t']);
     p.set('pid', [String(p.pid)]);
-    if (!p.vars.has('cdpath')) p.set('cdpath', ['']);
   }
 
   nextPid(): number {
@@ -153,12 +152,14 @@ export function syntaxMessage(e: SyntaxErrorInfo, file: string | null): string {
   return `rc: ${where}: token ${e.token}: syntax error`;
 }
 
-/** An rc status as a host exit code. */
+/**
+ * An rc status as a host exit code, as plan9port's exits() makes it: empty is 0, a status
+ * that starts with a number is that number ("2|" from a pipeline is 2), anything else 1.
+ */
 export function exitCode(status: string): number {
   if (status === '') return 0;
-  if (/^[0-9]+$/.test(status)) return parseInt(status, 10) & 255 || 1;
-  if (/^[0|]*$/.test(status)) return 0;
-  return 1;
+  const m = /^-?[0-9]+/.exec(status);
+  return m ? parseInt(m[0], 10) & 255 : 1;
 }
 
 export { cleanname };

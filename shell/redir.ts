@@ -15,7 +15,11 @@ export type RedirStep = (p: Proc, t: FdTable) => MaybePromise<void>;
 
 const IDCHAR = /[^\x00-\x20!"#$%&'()+,\-./:;<=>?@[\\\]^`{|}~\x7f]/;
 
-/** Here-document substitution: $name (and $name^ to join text after it) becomes its value. */
+/**
+ * Here-document substitution: $name becomes its value joined by blanks (a ^ right after
+ * the name is dropped, to join text to it); $$ is a literal $; a $ before anything else
+ * is dropped (plan9port rc).
+ */
 export function hereSubst(p: Proc, body: string): string {
   let out = '';
   let i = 0;
@@ -29,8 +33,11 @@ export function hereSubst(p: Proc, body: string): string {
     let k = j + 1;
     while (k < body.length && IDCHAR.test(body[k])) k++;
     if (k === j + 1) {
-      out += '$';
-      i = j + 1;
+      if (body[k] === '$') {
+        out += '$';
+        k++;
+      }
+      i = k;
       continue;
     }
     out += p.get(body.slice(j + 1, k)).join(' ');
