@@ -11,7 +11,7 @@
  * Statuses are rc's strings ('' is success); a pipeline's is its members' joined by '|'.
  */
 import type { Cmd, Redir, Word } from './ast.js';
-import { type Code, type FnDef, type MaybePromise, Proc, RcError, RcExit, truthy } from './proc.js';
+import { checkInterrupt, type Code, type FnDef, type MaybePromise, Proc, RcError, RcExit, truthy } from './proc.js';
 import { compileArgs, compileList, compilePatterns, compileWord, type Ex, isPromise, type Runner } from './expand.js';
 import { applyRedirs, compileRedir, type RedirStep } from './redir.js';
 import { match } from './glob.js';
@@ -86,6 +86,7 @@ export class Compiler implements Runner {
         const body = this.compile(c.cmd);
         return (p) => {
           const child = p.fork();
+          child.background = true;
           const done = this.runChild(child, body);
           p.jobs.set(child.pid, done);
           p.set('apid', [String(child.pid)]);
@@ -153,7 +154,8 @@ export class Compiler implements Runner {
         const cond = this.cond(c.cond);
         const body = this.compile(c.body);
         const loop = (p: Proc): MaybePromise<void> => {
-          for (;;) {
+          for (let n = 1; ; n++) {
+            if ((n & 1023) === 0) return yieldNow(p).then(() => loop(p));
             const r = cond(p);
             if (isPromise(r)) return r.then(() => (truthy(p.status) ? after(body(p), () => loop(p)) : undefined));
             if (!truthy(p.status)) return;
@@ -211,7 +213,11 @@ export class Compiler implements Runner {
     // The loop runs to the list's length at the start: an in-place append to the
     // variable being iterated (x=($x …) in the body) adds past the end.
     const loop = (p: Proc, n: string, l: string[], i: number, end: number): MaybePromise<void> => {
-      for (; i < end; i++) {
+      for (let k = 1; i < end; i++, k++) {
+        if ((k & 1023) === 0) {
+          const at = i;
+          return yieldNow(p).then(() => loop(p, n, l, at, end));
+        }
         p.set(n, [l[i]]);
         const r = body(p);
         if (isPromise(r)) {
@@ -490,6 +496,11 @@ function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybeProm
   return isPromise(x) ? x.then(f) : f(x);
 }
 
+/** Let the event loop run (signals, I/O) in the middle of a long loop, then check for an interrupt. */
+function yieldNow(p: Proc): Promise<void> {
+  return new Promise<void>((res) => setImmediate(res)).then(() => checkInterrupt(p));
+}
+
 function evalAll(p: Proc, exs: Ex[]): MaybePromise<string[][]> {
   const out: string[][] = [];
   for (let i = 0; i < exs.length; i++) {
@@ -508,6 +519,8 @@ function evalAll(p: Proc, exs: Ex[]): MaybePromise<string[][]> {
 
 /** Run argv as a command in p: function, builtin, then $path (rc's order). */
 export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): MaybePromise<void> {
+  const c = checkInterrupt(p);
+  if (isPromise(c)) return c.then(() => runArgv(sh, p, argv, noFn));
   const name = argv[0];
   if (!noFn) {
     const fn = p.fns.get(name);

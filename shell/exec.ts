@@ -74,7 +74,8 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
     await p.err(`${argv[0]}: ${(e as Error).message}`);
     return '1';
   }
-  p.hostKids.add(child);
+  const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig), background: p.background };
+  p.m.kids.add(kid);
   const pumps: Promise<void>[] = [];
   for (const { fd, chan } of piped) {
     const s = child.stdio[fd];
@@ -90,7 +91,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
     child.once('exit', (code, sig) => res(sig ? signalStatus(sig) : code === 0 ? '' : String(code)));
   });
   await Promise.all(pumps);
-  p.hostKids.delete(child);
+  p.m.kids.delete(kid);
   return status;
 }
 

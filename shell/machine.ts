@@ -7,7 +7,7 @@
 import type { Cmd } from './ast.js';
 import { parseLines } from './parse.js';
 import { Compiler, runArgv } from './compile.js';
-import { type Code, FdTable, type Machine, Proc, RcError, RcExit } from './proc.js';
+import { checkInterrupt, type Code, FdTable, type FnDef, type HostKid, type Machine, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
 import { printFn } from './print.js';
 import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
@@ -28,6 +28,9 @@ export interface MachineOptions {
 export class AntsMachine implements Machine, Shell {
   readonly compiler: Compiler;
   interactive: boolean;
+  kids = new Set<HostKid>();
+  interrupted = false;
+  pendingHandler: FnDef | null = null;
   private pidSeq: number;
   readonly root: Proc;
 
@@ -52,6 +55,24 @@ export class AntsMachine implements Machine, Shell {
     p.set('ifs', [' \t\n']);
     p.set('prompt', ['% ', '\t']);
     p.set('pid', [String(p.pid)]);
+  }
+
+  /**
+   * A note from outside (SIGINT, SIGHUP, SIGTERM). The foreground host programs get the
+   * signal; then rc's handler function runs if one is defined (sigint, sighup, sigterm),
+   * otherwise an interrupt unwinds the current command line and a hangup or terminate
+   * ends the shell.
+   */
+  note(sig: 'SIGINT' | 'SIGHUP' | 'SIGTERM'): void {
+    for (const k of this.kids) if (!k.background) k.kill(sig);
+    const p = this.root;
+    const fn = p.fns.get(sig.toLowerCase());
+    if (fn) {
+      this.pendingHandler = fn;
+      return;
+    }
+    if (sig === 'SIGINT') this.interrupted = true;
+    else void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated').then(() => process.exit(1));
   }
 
   nextPid(): number {
@@ -108,6 +129,12 @@ export class AntsMachine implements Machine, Shell {
           await this.compile(l.cmd)(p);
         } catch (e) {
           if (!(e instanceof RcError)) throw e;
+          if (e instanceof RcInterrupt) {
+            this.interrupted = false;
+            p.setStatus('interrupted');
+            if (!this.interactive) return await this.finish('interrupted');
+            continue;
+          }
           await p.err(`rc: ${e.message}`);
           p.setStatus(e.message);
           if (!this.interactive) return await this.finish('1');
@@ -125,9 +152,16 @@ export class AntsMachine implements Machine, Shell {
     return await this.finish(p.status);
   }
 
-  /** Run sigexit once, then give the status to exit with. */
+  /** Run a pending handler and sigexit once, then give the status to exit with. */
   async finish(status: string): Promise<string> {
     const p = this.root;
+    try {
+      this.interrupted = false;
+      await checkInterrupt(p);
+    } catch (e) {
+      if (e instanceof RcExit) status = e.status;
+      else if (!(e instanceof RcError)) throw e;
+    }
     const fn = p.fns.get('sigexit');
     if (fn) {
       p.fns.delete('sigexit');

@@ -88,10 +88,10 @@ export async function main(argv: string[]): Promise<number> {
     flags: a.flags,
   });
   const p = m.root;
-  // Interrupts go to the foreground host program (it shares our terminal); the shell lives on.
-  process.on('SIGINT', () => {
-    for (const k of p.hostKids) k.kill('SIGINT');
-  });
+  // Interrupts go to the foreground command; the shell lives on (see AntsMachine.note).
+  process.on('SIGINT', () => m.note('SIGINT'));
+  process.on('SIGHUP', () => m.note('SIGHUP'));
+  process.on('SIGTERM', () => m.note('SIGTERM'));
   process.on('SIGPIPE', () => {});
 
   let status: string;

@@ -8,7 +8,7 @@ import * as readline from 'node:readline';
 import type { AntsMachine } from './machine.js';
 import { syntaxMessage } from './machine.js';
 import { parseLines } from './parse.js';
-import { RcError, RcExit } from './proc.js';
+import { RcError, RcExit, RcInterrupt } from './proc.js';
 
 export async function runPlain(m: AntsMachine): Promise<string> {
   const p = m.root;
@@ -42,8 +42,14 @@ export async function runPlain(m: AntsMachine): Promise<string> {
         return m.finish(e.status);
       }
       if (!(e instanceof RcError)) throw e;
-      await p.err(`rc: ${e.message}`);
-      p.setStatus(e.message);
+      if (e instanceof RcInterrupt) {
+        m.interrupted = false;
+        p.setStatus('interrupted');
+        await p.err('');
+      } else {
+        await p.err(`rc: ${e.message}`);
+        p.setStatus(e.message);
+      }
     }
     prompt(0);
   }

@@ -18,6 +18,13 @@ export type Code = (p: Proc) => MaybePromise<void>;
 
 export class RcError extends Error {}
 
+/** An interrupt (Ctrl-C) unwinding the current command line; rc prints nothing for it. */
+export class RcInterrupt extends RcError {
+  constructor() {
+    super('interrupted');
+  }
+}
+
 export class RcExit {
   constructor(readonly status: string) {}
 }
@@ -91,6 +98,36 @@ export interface Machine {
   /** The parsed form of text, for function export round trips and whatis. */
   compile(cmd: Cmd): Code;
   interactive: boolean;
+  /** Host programs running now; foreground ones get the interrupts the shell receives. */
+  kids: Set<HostKid>;
+  /** Set by an interrupt; the next check point unwinds the command line. */
+  interrupted: boolean;
+  /** A handler function (sigint, sighup, …) to run at the next check point. */
+  pendingHandler: FnDef | null;
+}
+
+export interface HostKid {
+  kill(sig?: NodeJS.Signals): boolean;
+  readonly background: boolean;
+}
+
+/**
+ * A check point: long builtin loops and every command start call it, so an interrupt
+ * stops even a loop that never waits for anything.
+ */
+export function checkInterrupt(p: Proc): MaybePromise<void> {
+  if (p.background) return;
+  const m = p.m;
+  const fn = m.pendingHandler;
+  if (fn) {
+    m.pendingHandler = null;
+    const saved = p.status;
+    const r = fn.code(p);
+    if (r instanceof Promise) return r.then(() => p.setStatus(saved));
+    p.setStatus(saved);
+    return;
+  }
+  if (m.interrupted) throw new RcInterrupt();
 }
 
 /**
@@ -119,8 +156,8 @@ export class Proc {
   vfs: Vfs;
   flags: Set<string>;
   jobs = new Map<number, Promise<string>>();
-  /** Host processes this proc is waiting on, for interrupts. */
-  hostKids = new Set<{ kill(sig?: NodeJS.Signals): boolean }>();
+  /** Started with &: interrupts are not for it. */
+  background = false;
 
   constructor(
     readonly m: Machine,
@@ -151,6 +188,7 @@ export class Proc {
       new Map(this.fns),
     );
     child.status = this.status;
+    child.background = this.background;
     child.vars.set('pid', { v: [String(child.pid)], owned: false });
     return child;
   }
