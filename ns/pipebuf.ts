@@ -31,6 +31,8 @@ export class PipeBuf {
     return {
       path,
       read: (n) => this.read(n),
+      unread: (b) => this.unread(b),
+      ready: () => this.ready(),
       write: () => Promise.reject(new NsError('permission denied')),
       close: () => {
         if (!open) return;
@@ -78,6 +80,21 @@ export class PipeBuf {
     this.bytes -= out.length;
     this.wake(this.wantWrite);
     return out;
+  }
+
+  async ready(): Promise<void> {
+    while (this.bytes === 0 && this.writers > 0) await new Promise<void>((res) => this.wantRead.push(res));
+  }
+
+  unread(b: Buffer): void {
+    if (b.length === 0) return;
+    if (this.head > 0) {
+      this.chunks[0] = this.chunks[0].subarray(this.head);
+      this.head = 0;
+    }
+    this.chunks.unshift(b);
+    this.bytes += b.length;
+    this.wake(this.wantRead);
   }
 
   async write(b: Buffer): Promise<number> {

@@ -23,6 +23,10 @@ export interface Chan {
   readonly hostFd?: number;
   /** The namespace path the chan was opened by, for /proc/N/fd and error messages. */
   readonly path: string;
+  /** Put bytes back at the front, for the next read (pipes: what a host program left unread). */
+  unread?(data: Buffer): void;
+  /** Resolves when a read would not wait (data or end of file), consuming nothing. */
+  ready?(): Promise<void>;
 }
 
 export interface Vfs {

@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Chan } from '../ns/vfs.js';
 import { resolvePath } from '../ns/vfs.js';
 import { DMDIR } from '../ns/types.js';
+import { closeQuietly, drain, hostPipe, type HostPipe, writeAll } from '../ns/ospipe.js';
 import type { Proc } from './proc.js';
 
 // child_process (and the net stack under it) loads only when a host program first runs.
@@ -57,26 +58,36 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   const max = Math.max(2, p.fds.max());
   const stdio: ('pipe' | 'ignore' | number)[] = [];
   const piped: { fd: number; chan: Chan }[] = [];
+  let feed: { pipe: HostPipe; chan: Chan } | undefined;
   for (let fd = 0; fd <= max; fd++) {
     const c = p.fds.get(fd);
     if (!c) stdio.push('ignore');
     else if (c.hostFd !== undefined) stdio.push(c.hostFd);
-    else if (fd <= 2) {
+    else if (fd === 0 && c.unread && c.ready) {
+      feed = { pipe: await hostPipe(), chan: c };
+      stdio.push(feed.pipe.child);
+    } else if (fd <= 2) {
       stdio.push('pipe');
       piped.push({ fd, chan: c });
     } else stdio.push('ignore');
   }
   const { spawn } = await (cp ??= import('node:child_process'));
   let child: ChildProcess;
+  const pumps: Promise<void>[] = [];
   try {
     child = spawn(host, argv.slice(1), { argv0: argv[0], cwd, env: hostEnv(p), stdio });
   } catch (e) {
+    if (feed) for (const fd of [feed.pipe.child, feed.pipe.w, feed.pipe.r]) closeQuietly(fd);
     await p.err(`${argv[0]}: ${(e as Error).message}`);
     return '1';
   }
+  const exited = new Promise<void>((res) => child.once('exit', () => res()).once('error', () => res()));
+  if (feed) {
+    closeQuietly(feed.pipe.child);
+    pumps.push(feedPipe(feed.pipe, feed.chan, exited));
+  }
   const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig), background: p.background };
   p.m.kids.add(kid);
-  const pumps: Promise<void>[] = [];
   for (const { fd, chan } of piped) {
     const s = child.stdio[fd];
     if (!s) continue;
@@ -93,6 +104,33 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   await Promise.all(pumps);
   p.m.kids.delete(kid);
   return status;
+}
+
+/**
+ * Feed an in-process pipe to a program through a real pipe, and when the program ends,
+ * give back to the in-process pipe what it did not read (see ns/ospipe.ts).
+ */
+async function feedPipe(pipe: HostPipe, chan: Chan, exited: Promise<void>): Promise<void> {
+  let done = false;
+  void exited.then(() => (done = true));
+  let tail: Buffer | undefined;
+  while (!done) {
+    await Promise.race([chan.ready!(), exited]);
+    if (done) break;
+    const b = await chan.read(65536);
+    if (b.length === 0) break;
+    const n = await writeAll(pipe.w, b, () => done);
+    if (n < b.length) {
+      tail = b.subarray(n);
+      break;
+    }
+  }
+  closeQuietly(pipe.w);
+  await exited;
+  const left = drain(pipe.r);
+  closeQuietly(pipe.r);
+  if (tail) chan.unread!(tail);
+  chan.unread!(left);
 }
 
 /** Feed a chan into the program's stdin until the chan ends or the program stops reading. */
