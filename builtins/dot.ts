@@ -5,7 +5,8 @@ import { OREAD } from '../ns/types.js';
 /** . [-i] file [args]: run file in this rc with $* set to args; file is sought along $path. */
 export const dot: Builtin = async (p, argv, sh) => {
   let i = 1;
-  if (argv[i] === '-i') i++;
+  const interactive = argv[i] === '-i';
+  if (interactive) i++;
   const name = argv[i];
   if (name === undefined) {
     await p.err('Usage: . [-i] file [arg ...]');
@@ -41,7 +42,7 @@ export const dot: Builtin = async (p, argv, sh) => {
   const saved = p.vars.has('*') ? p.get('*') : null;
   p.set('*', argv.slice(i + 1));
   try {
-    await sh.runSource(p, text, name);
+    await sh.runSource(p, text, name, interactive);
   } finally {
     if (saved === null) p.unset('*');
     else p.set('*', saved);

@@ -27,7 +27,7 @@ export interface Shell {
   /** Run argv as a command in p (function, builtin, $path); noFn skips functions. */
   runArgv(p: ProcLike, argv: string[], noFn: boolean): MaybePromise<void>;
   /** Parse and run text in p, as eval and . do. */
-  runSource(p: ProcLike, src: string, name: string): Promise<void>;
+  runSource(p: ProcLike, src: string, name: string, interactive?: boolean): Promise<void>;
   /** Leave the current process (exit, exec) with status. */
   exit(status: string): never;
   /** A function back as source, as whatis shows it. */

@@ -12,6 +12,7 @@ import { resolvePath } from '../ns/vfs.js';
 import { DMDIR } from '../ns/types.js';
 import { closeQuietly, drain, hostPipe, type HostPipe, writeAll } from '../ns/ospipe.js';
 import type { Proc } from './proc.js';
+import { printCmd } from './print.js';
 
 // child_process (and the net stack under it) loads only when a host program first runs.
 let cp: Promise<typeof import('node:child_process')> | undefined;
@@ -33,12 +34,18 @@ export async function findCommand(p: Proc, name: string): Promise<string | undef
   return undefined;
 }
 
-/** The environment a host program sees: every variable, lists joined with ctl-A as plan9port rc does. */
+/**
+ * The environment a host program sees, as plan9port rc makes it: every variable, lists
+ * joined with ctl-A, and every function as fn#name={body}, so an rc it runs has them too.
+ */
 export function hostEnv(p: Proc): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of p.vars) {
     if (k === '*' || v.v.length === 0 || k.includes('=')) continue;
     env[k] = v.v.join('\x01');
+  }
+  for (const [name, fn] of p.fns) {
+    if (!name.includes('=')) env['fn#' + name] = '{' + printCmd(fn.body) + '}\n';
   }
   return env;
 }

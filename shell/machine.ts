@@ -8,7 +8,7 @@ import type { Cmd } from './ast.js';
 import { parseLines } from './parse.js';
 import { Compiler, runArgv } from './compile.js';
 import { checkInterrupt, type Code, FdTable, type FnDef, type HostKid, type Machine, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
-import { printFn } from './print.js';
+import { printFn, quote } from './print.js';
 import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
 import type { ProcLike, Shell } from '../builtins/types.js';
@@ -45,9 +45,23 @@ export class AntsMachine implements Machine, Shell {
   /** Host environment -> rc variables: plan9port's ctl-A joined lists, PATH tied to path. */
   private importEnv(env: Record<string, string | undefined>): void {
     const p = this.root;
+    const fns: string[] = [];
     for (const [k, v] of Object.entries(env)) {
-      if (v === undefined || k.startsWith('fn#') || k === '*' || k === 'status') continue;
+      if (v === undefined || k === '*' || k === 'status') continue;
+      if (k.startsWith('fn#')) {
+        // rc -p: protected, functions from the environment are not taken.
+        if (!p.flags.has('p')) fns.push(`fn ${quote(k.slice(3))} ${v}\n`);
+        continue;
+      }
       p.set(k, v.includes('\x01') ? v.split('\x01') : [v]);
+    }
+    for (const src of fns) {
+      try {
+        const { lines, error } = parseLines(src);
+        if (!error) for (const l of lines) void this.compile(l.cmd)(p);
+      } catch {
+        /* a function that does not parse is left out */
+      }
     }
     if (!p.vars.has('PATH')) p.set('PATH', ['/usr/local/bin:/usr/bin:/bin']);
     else p.set('PATH', p.get('PATH'));
@@ -104,13 +118,22 @@ export class AntsMachine implements Machine, Shell {
     return builtins.has(name);
   }
 
-  /** eval and . : run text in p; a syntax error there is an rc error in the caller. */
-  async runSource(pl: ProcLike, src: string, name: string): Promise<void> {
+  /**
+   * eval and . : run text in p; a syntax error there is an rc error in the caller. With
+   * interactive (. -i) an error ends only its own line, as at a terminal.
+   */
+  async runSource(pl: ProcLike, src: string, name: string, interactive = false): Promise<void> {
     const p = pl as Proc;
     const { lines, error } = parseLines(src);
     for (const l of lines) {
       if (p.flags.has('v')) await p.err(l.text.replace(/\n$/, ''));
-      await this.compile(l.cmd)(p);
+      try {
+        await this.compile(l.cmd)(p);
+      } catch (e) {
+        if (!interactive || !(e instanceof RcError) || e instanceof RcInterrupt) throw e;
+        await p.err(`rc: ${e.message}`);
+        p.setStatus(e.message);
+      }
     }
     if (error) throw new RcError(syntaxMessage(error, name === 'eval' ? null : name).replace(/^rc: /, ''));
   }
@@ -119,7 +142,7 @@ export class AntsMachine implements Machine, Shell {
    * Run a script at top level. Errors end a non-interactive shell (status 1, as rc);
    * exit ends it with its status. Resolves to the final status.
    */
-  async runScript(src: string, name: string | null): Promise<string> {
+  async runScript(src: string, name: string | null, last = true): Promise<string> {
     const p = this.root;
     const { lines, error } = parseLines(src);
     try {
@@ -149,7 +172,7 @@ export class AntsMachine implements Machine, Shell {
       if (e instanceof RcExit) return await this.finish(e.status);
       throw e;
     }
-    return await this.finish(p.status);
+    return last ? await this.finish(p.status) : p.status;
   }
 
   /** Run a pending handler and sigexit once, then give the status to exit with. */

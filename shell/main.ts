@@ -96,6 +96,11 @@ export async function main(argv: string[]): Promise<number> {
 
   let status: string;
   try {
+    if (a.flags.has('l')) {
+      // A login shell first runs $home/lib/profile, as rc -l does.
+      const home = p.get('home')[0];
+      if (home && fs.existsSync(home + '/lib/profile')) await m.runScript(fs.readFileSync(home + '/lib/profile', 'utf8'), home + '/lib/profile', false);
+    }
     if (a.command !== null) {
       p.set('0', ['ants-rc']);
       p.set('*', a.args);
