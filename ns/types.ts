@@ -76,6 +76,7 @@ export interface Fid {
    * fid; a failure on the first name rejects with that name's error.
    */
   walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }>;
+  /** mode may carry vfs.ts's OAPPEND, a hint a server may use (#U opens O_APPEND) or ignore. */
   open(mode: number): Promise<OpenResult>;
   /** Create name in this directory fid; afterwards this fid is the new file, open in mode. */
   create(name: string, perm: number, mode: number): Promise<OpenResult>;

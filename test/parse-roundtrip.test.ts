@@ -103,7 +103,12 @@ function norm(x: unknown): unknown {
   const o = x as Record<string, unknown>;
   if (o.t === 'cat') {
     const parts: unknown[] = [];
-    const walk = (w: Word) => (w.t === 'cat' ? (walk(w.l), walk(w.r)) : parts.push(norm(w)));
+    const walk = (w: Word): void => {
+      if (w.t === "cat") {
+        walk(w.l);
+        walk(w.r);
+      } else parts.push(norm(w));
+    };
     walk(o as unknown as Word);
     return { t: 'cat*', parts };
   }

@@ -1,0 +1,55 @@
+/*
+ * `#c`: the console device (cons(3)). cons and consctl talk to the Console the shell
+ * installs (the terminal); without one, cons writes go to standard output and reads see
+ * end of file. pid and ppid answer for the calling process (the kernel's `up`); numbers are
+ * formatted as Plan 9's readnum does (11 columns and a space), time as four such numbers
+ * (seconds, nanoseconds, ticks, ticks per second).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kernel } from '../kernel.js';
+import { type Device, treeDevice } from './index.js';
+import { dirNode, mkqid, type Node, readStr } from './tree.js';
+
+export interface Console {
+  read(count: number): Promise<Buffer>;
+  write(data: Buffer): Promise<number> | number;
+  /** consctl messages: rawon, rawoff, holdon, holdoff. */
+  ctl?(msg: string): void;
+}
+
+const num = (n: number | bigint, width = 11): string => String(n).padStart(width) + ' ';
+
+export function consDevice(k: Kernel): Device {
+  let q = 0;
+  const root: Node = dirNode('#c', mkqid(q++, true), () => files);
+  const file = (name: string, perm: number, rest: Partial<Node>): Node => ({ name, qid: mkqid(q++, false), perm, parent: root, ...rest });
+  const text = (name: string, f: () => string): Node =>
+    file(name, 0o444, { read: (off, n) => readStr(f(), off, n), length: () => Buffer.byteLength(f()) });
+
+  const files: Node[] = [
+    file('cons', 0o660, {
+      read: (_off, n) => k.console?.read(n) ?? Buffer.alloc(0),
+      write: (_off, data) => (k.console ? k.console.write(data) : (process.stdout.write(data), data.length)),
+    }),
+    file('consctl', 0o220, {
+      write: (_off, data) => {
+        for (const msg of data.toString().split('\n')) if (msg.trim()) k.console?.ctl?.(msg.trim());
+        return data.length;
+      },
+    }),
+    file('null', 0o666, { read: () => Buffer.alloc(0), write: (_off, data) => data.length }),
+    file('zero', 0o444, { read: (_off, n) => Buffer.alloc(n) }),
+    text('pid', () => num(k.up?.pid ?? 0)),
+    text('ppid', () => num(k.up?.ppid ?? 0)),
+    text('user', () => k.up?.user ?? k.user),
+    text('sysname', () => k.sysname),
+    text('hostowner', () => k.hostowner),
+    text('time', () => {
+      const ns = BigInt(Date.now()) * 1_000_000n;
+      return num(ns / 1_000_000_000n) + num(ns, 21) + num(process.hrtime.bigint(), 21) + num(1_000_000_000, 21);
+    }),
+    file('random', 0o444, { read: (_off, n) => randomBytes(Math.min(n, 65536)) }),
+    text('drivers', () => [...k.devtab.values()].map((d) => `#${d.letter} ${d.name}\n`).join('')),
+  ];
+  return treeDevice('c', 'cons', () => k.hostowner, () => root);
+}
