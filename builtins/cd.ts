@@ -1,6 +1,7 @@
 import type { Builtin } from './types.js';
 import { resolvePath } from '../ns/vfs.js';
 import { DMDIR } from '../ns/types.js';
+import { errstr } from './errstr.js';
 
 /** cd [dir]: no dir means $home; a relative dir is tried under each $cdpath entry. */
 export const cd: Builtin = async (p, argv) => {
@@ -12,7 +13,7 @@ export const cd: Builtin = async (p, argv) => {
   if (argv.length === 1) {
     const home = p.get('home');
     if (home.length !== 1) {
-      await p.err("cd: can't cd: no home directory");
+      await p.err("Can't cd -- $home empty");
       return "can't cd";
     }
     dir = home[0];
@@ -26,14 +27,15 @@ export const cd: Builtin = async (p, argv) => {
     const path = resolvePath(p.cwd, cand);
     try {
       const st = await p.vfs.stat(path);
-      if ((st.mode & DMDIR) === 0) throw new Error(`'${path}' is not a directory`);
+      if ((st.mode & DMDIR) === 0) throw new Error(`'${path}' not a directory`);
       p.cwd = path;
-      if (b !== '' && b !== '.') await p.write(1, path + '\n');
+      // A $cdpath hit says where it went (on fd 2, as plan9port rc does).
+      if (b !== '' && b !== '.') await p.err(cand);
       return '';
     } catch (e) {
       first ??= e;
     }
   }
-  await p.err(`cd: ${dir}: ${first instanceof Error ? first.message : String(first)}`);
+  await p.err(`Can't cd ${dir}: ${errstr(first, p.cwd, dir)}`);
   return "can't cd";
 };

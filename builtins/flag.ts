@@ -1,11 +1,10 @@
-import type { Builtin } from './types.js';
+import { type Builtin, RcUsage } from './types.js';
 
 /** flag f [+-]: ask whether shell flag f is set, or set/clear it. */
 export const flag: Builtin = async (p, argv) => {
   const f = argv[1];
   if (argv.length < 2 || argv.length > 3 || f.length !== 1 || (argv.length === 3 && argv[2] !== '+' && argv[2] !== '-')) {
-    await p.err('Usage: flag [letter] [+-]');
-    return 'usage';
+    throw new RcUsage('Usage: flag [letter] [+-]');
   }
   if (argv.length === 3) {
     if (argv[2] === '+') p.flags.add(f);

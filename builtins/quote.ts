@@ -1,11 +1,10 @@
 /* Quoting strings as rc words, for whatis and the printer. */
 
 const SPECIAL = /[\s#;&|^$=`'{}()<>\\*?[\]]/;
-const KEYWORDS = new Set(['for', 'in', 'while', 'if', 'not', 'switch', 'fn', '~', '!', '@']);
 
-/** A string as an rc word that reads back as exactly that string. */
+/** A string as an rc word that reads back as exactly that string (in argument position). */
 export function quote(s: string): string {
-  if (s === '' || SPECIAL.test(s) || KEYWORDS.has(s)) return "'" + s.replace(/'/g, "''") + "'";
+  if (s === '' || SPECIAL.test(s)) return "'" + s.replace(/'/g, "''") + "'";
   return s;
 }
 

@@ -13,7 +13,7 @@ export const rfork: Builtin = async (p, argv) => {
   const flags = argv.length > 1 ? argv[1] : 'ens';
   if (argv.length > 2 || [...flags].some((c) => !FLAGS.includes(c))) {
     await p.err(`Usage: rfork [${FLAGS}]`);
-    return 'usage';
+    return 'rfork usage';
   }
   return '';
 };

@@ -28,12 +28,26 @@ export interface Shell {
   runArgv(p: ProcLike, argv: string[], noFn: boolean): MaybePromise<void>;
   /** Parse and run text in p, as eval and . do. */
   runSource(p: ProcLike, src: string, name: string, interactive?: boolean): Promise<void>;
-  /** Leave the current process (exit, exec) with status. */
-  exit(status: string): never;
+  /** Leave the current process (exit, exec) with status; quiet skips sigexit (exec). */
+  exit(status: string, quiet?: boolean): never;
   /** A function back as source, as whatis shows it. */
   printFn(p: ProcLike, name: string): string | undefined;
   findCommand(p: ProcLike, name: string): Promise<string | undefined>;
   isBuiltin(name: string): boolean;
+}
+
+/**
+ * A usage error of a builtin that rc treats as an error of the script (eval, flag, whatis,
+ * .): thrown, it prints `rc: Usage: …` and ends a non-interactive shell. The interpreter
+ * turns it into its own error type.
+ */
+export class RcUsage extends Error {
+  constructor(
+    message: string,
+    readonly subject?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A builtin: runs in the calling process, returns its status. */

@@ -9,10 +9,8 @@ export const wait: Builtin = async (p, argv) => {
   if (argv.length === 2) {
     const pid = parseInt(argv[1], 10);
     const job = p.jobs.get(pid);
-    if (!job) {
-      await p.err(`wait: ${argv[1]} is not a child`);
-      return 'not a child';
-    }
+    // Waiting for a process that is not a child returns at once, as in rc.
+    if (!job) return '';
     const s = await job;
     p.jobs.delete(pid);
     return s;

@@ -1,8 +1,9 @@
-import type { Builtin } from './types.js';
+import { type Builtin, RcUsage } from './types.js';
 import { printVar } from './quote.js';
 
 /** whatis names: each as a variable, function, builtin or command path would be used. */
 export const whatis: Builtin = async (p, argv, sh) => {
+  if (argv.length < 2) throw new RcUsage('Usage: whatis name ...');
   let status = '';
   let out = '';
   for (const name of argv.slice(1)) {

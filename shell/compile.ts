@@ -16,11 +16,12 @@ import { compileArgs, compileList, compilePatterns, compileWord, type Ex, isProm
 import { applyRedirs, compileRedir, type RedirStep } from './redir.js';
 import { match } from './glob.js';
 import { findCommand, runHost } from './exec.js';
-import { printWords } from './print.js';
+import { quote } from './print.js';
 import { PipeBuf } from '../ns/pipebuf.js';
+import { NsError } from '../ns/types.js';
 import { builtins } from '../builtins/index.js';
-import type { Shell } from '../builtins/types.js';
-import { fifoPair } from './fifo.js';
+import { RcUsage, type Shell } from '../builtins/types.js';
+import { makeFifo } from './fifo.js';
 
 type Then = () => MaybePromise<void>;
 
@@ -45,12 +46,32 @@ export class Compiler implements Runner {
   compile(c: Cmd | null): Code {
     if (c === null) return () => {};
     const code = this.compileCmd(c);
-    if (c.t === 'if' || c.t === 'ifnot') return code;
-    // Every command but if clears the if-not state.
+    const iffy = c.t === 'if' || c.t === 'ifnot';
+    // Every command but if clears the if-not state; <{…} names made while a command ran
+    // go when it ends.
     return (p) => {
-      const r = code(p);
-      if (isPromise(r)) return r.then(() => void (p.ifState = 0));
-      p.ifState = 0;
+      const mark = p.cleanups.length;
+      let r: MaybePromise<void>;
+      try {
+        r = code(p);
+      } catch (e) {
+        runCleanups(p, mark);
+        throw e;
+      }
+      if (isPromise(r)) {
+        return r.then(
+          () => {
+            runCleanups(p, mark);
+            if (!iffy) p.ifState = 0;
+          },
+          (e) => {
+            runCleanups(p, mark);
+            throw e;
+          },
+        );
+      }
+      if (p.cleanups.length > mark) runCleanups(p, mark);
+      if (!iffy) p.ifState = 0;
     };
   }
 
@@ -90,7 +111,6 @@ export class Compiler implements Runner {
           const done = this.runChild(child, body);
           p.jobs.set(child.pid, done);
           p.set('apid', [String(child.pid)]);
-          p.setStatus('');
         };
       }
       case 'and':
@@ -108,7 +128,7 @@ export class Compiler implements Runner {
         return this.pipe(c);
       case 'subshell': {
         const body = this.compile(c.cmd);
-        return (p) => this.runChild(p.fork(), body).then((s) => p.setStatus(s));
+        return (p) => this.runChild(p.fork(), body).then((s) => checkE(p, s));
       }
       case 'redir': {
         const steps: RedirStep[] = [];
@@ -174,10 +194,12 @@ export class Compiler implements Runner {
       case 'match': {
         const subj = compileWord(c.subject, this);
         const pats = compilePatterns(c.pats, this);
+        // The subject is one string: a list is joined with blanks, () is ''.
         return (p) => {
           const test = (s: string[], ps: string[]) => {
-            for (const x of s) for (const pt of ps) if (match(x, pt)) return p.setStatus('');
-            p.setStatus('no match');
+            const x = s.length === 1 ? s[0] : s.join(' ');
+            for (const pt of ps) if (match(x, pt)) return checkE(p, '');
+            checkE(p, 'no match');
           };
           const s = subj(p);
           if (isPromise(s)) return s.then(async (s) => test(s, await pats(p)));
@@ -226,16 +248,25 @@ export class Compiler implements Runner {
         }
       }
     };
-    return (p) => {
-      p.setStatus('');
-      return after(
-        then(name(p), (nv) => {
-          if (nv.length !== 1) throw new RcError('variable name not singleton!');
-          return then(items ? items(p) : p.get('*'), (l) => loop(p, nv[0], l, 0, l.length));
-        }),
-        () => {},
-      );
-    };
+    // The loop variable is local to the loop, as in rc: its old value comes back after.
+    return (p) =>
+      then(name(p), (nv) => {
+        if (nv.length !== 1) throw new RcError('variable name not singleton!');
+        const n = nv[0];
+        return then(items ? items(p) : p.get('*'), (l) => {
+          const saved = p.vars.has(n) ? p.get(n) : null;
+          const restore = () => (saved === null ? p.unset(n) : p.set(n, saved));
+          let r: MaybePromise<void>;
+          try {
+            r = loop(p, n, l, 0, l.length);
+          } catch (e) {
+            restore();
+            throw e;
+          }
+          if (isPromise(r)) return r.finally(restore);
+          restore();
+        });
+      }) as MaybePromise<void>;
   }
 
   private switchCmd(subject: Word, body: Cmd | null): Code {
@@ -248,14 +279,15 @@ export class Compiler implements Runner {
       }
       return { pats: null, code: this.compile(c) };
     });
-    const run = (p: Proc, s: string[], i: number, on: boolean): MaybePromise<void> => {
+    const leading = arms.length === 0 || arms[0].pats !== null;
+    const run = (p: Proc, s: string, i: number, on: boolean): MaybePromise<void> => {
       for (; i < arms.length; i++) {
         const a = arms[i];
         if (a.pats) {
           if (on) return;
           const ps = a.pats(p);
           const next = i + 1;
-          const hit = (ps: string[]) => s.some((x) => ps.some((pt) => match(x, pt)));
+          const hit = (ps: string[]) => ps.some((pt) => match(s, pt));
           if (isPromise(ps)) return ps.then((ps) => run(p, s, next, hit(ps)));
           on = hit(ps);
           continue;
@@ -268,7 +300,10 @@ export class Compiler implements Runner {
         }
       }
     };
-    return (p) => then(subj(p), (s) => run(p, s, 0, false)) as MaybePromise<void>;
+    return (p) => {
+      if (!leading) throw new RcError('case missing in switch');
+      return then(subj(p), (s) => run(p, s.length === 1 ? s[0] : s.join(' '), 0, false)) as MaybePromise<void>;
+    };
   }
 
   private assign(c: Extract<Cmd, { t: 'assign' }>): Code {
@@ -317,16 +352,11 @@ export class Compiler implements Runner {
     if (!body && sets.length === 1 && typeof sets[0].name === 'string' && !sets[0].append) {
       const name = sets[0].name;
       const value = sets[0].value;
+      // An assignment leaves $status alone (status=x sets it).
       return (p) => {
         const v = value(p);
-        if (isPromise(v)) {
-          return v.then((v) => {
-            p.set(name, v);
-            p.setStatus('');
-          });
-        }
+        if (isPromise(v)) return v.then((v) => p.set(name, v));
         p.set(name, v);
-        p.setStatus('');
       };
     }
     if (!body) {
@@ -337,14 +367,12 @@ export class Compiler implements Runner {
           const tail = append(p);
           if (isPromise(tail)) return tail.then((t) => void p.append(name, t));
           p.append(name, tail);
-          p.setStatus('');
         };
       }
       return (p) =>
         then(names(p), (ns) =>
           then(evalAll(p, sets.map((s) => s.value)), (vals) => {
             for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
-            p.setStatus('');
           }),
         ) as MaybePromise<void>;
     }
@@ -397,18 +425,39 @@ export class Compiler implements Runner {
     };
   }
 
+  /**
+   * l | r: the left side runs in a forked proc; the right side runs in this proc itself
+   * (with its fd rfd reading the pipe), so `cmd | x=…` or `… | cd dir` stick, as in rc.
+   */
   private pipe(c: Extract<Cmd, { t: 'pipe' }>): Code {
     const l = this.compile(c.l);
     const r = this.compile(c.r);
     return (p) => {
       const buf = new PipeBuf();
+      const saved = p.fds;
+      const t = saved.clone();
+      t.set(c.rfd, buf.reader('#|/data'));
       const left = p.fork();
-      const right = p.fork();
       left.fds.set(c.lfd, buf.writer('#|/data1'));
-      right.fds.set(c.rfd, buf.reader('#|/data'));
       const a = this.runChild(left, l);
-      const b = this.runChild(right, r);
-      return Promise.all([a, b]).then(([sa, sb]) => p.setStatus(sa + '|' + sb));
+      p.fds = t;
+      const done = (e?: unknown): Promise<void> => {
+        p.fds = saved;
+        t.closeAll();
+        return a.then((sa) => {
+          if (e !== undefined) throw e;
+          // -e looks at the last command only (it ran in this shell); the pipeline's
+          // status is everyone's.
+          p.setStatus(sa + '|' + p.status);
+        });
+      };
+      let rr: MaybePromise<void>;
+      try {
+        rr = r(p);
+      } catch (e) {
+        return done(e);
+      }
+      return isPromise(rr) ? rr.then(() => done(), (e) => done(e ?? new RcError('pipe'))) : done();
     };
   }
 
@@ -427,12 +476,14 @@ export class Compiler implements Runner {
         return finish();
       }
       if (e instanceof RcError) {
-        void child.err(`rc: ${e.message}`);
+        void child.err(e.display());
         child.setStatus(e.message);
         return finish();
       }
-      child.fds.closeAll();
-      throw e;
+      // Anything else is a fault of ours: report it in one line, never a stack.
+      void child.err(`rc: internal error: ${e instanceof Error ? e.message : String(e)}`);
+      child.setStatus('internal error');
+      return finish();
     };
     try {
       const r = code(child);
@@ -449,7 +500,7 @@ export class Compiler implements Runner {
     const exec0 = words[0].t === 'lit' && !words[0].q && words[0].s === 'exec' && words.length === 1;
     const run = (p: Proc, argv: string[]): MaybePromise<void> => {
       if (argv.length === 0) throw new RcError('empty argument list');
-      if (p.flags.has('x')) void p.err(printWords(argv));
+      if (p.flags.has('x')) void p.err(argv.map(quote).join(' '));
       return this.shell.runArgv(p, argv, false);
     };
     if (exec0 && steps.length > 0) {
@@ -477,23 +528,36 @@ export class Compiler implements Runner {
         chunks.push(b);
       }
       rd.close();
-      await done;
+      p.setStatus(await done);
       return Buffer.concat(chunks).toString('utf8');
     };
     return drain();
   }
 
+  /** <{cmd} >{cmd}: cmd on a fifo whose name is the word (see fifo.ts). */
   async pipefd(p: Proc, dir: '<' | '>', code: Code): Promise<string> {
+    const f = await makeFifo(dir);
     const child = p.fork();
-    const f = await fifoPair(p, dir === '<' ? 'w' : 'r');
-    child.fds.set(dir === '<' ? 1 : 0, f.chan);
-    void this.runChild(child, code).finally(f.cleanup);
+    const done = f.opened.then((chan) => {
+      if (!chan) {
+        child.fds.closeAll();
+        return '';
+      }
+      child.fds.set(dir === '<' ? 1 : 0, chan);
+      return this.runChild(child, code);
+    });
+    p.jobs.set(child.pid, done);
+    p.cleanups.push(f.cleanup);
     return f.path;
   }
 }
 
 function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
   return isPromise(x) ? x.then(f) : f(x);
+}
+
+function runCleanups(p: Proc, mark: number): void {
+  for (const f of p.cleanups.splice(mark)) f();
 }
 
 /** Let the event loop run (signals, I/O) in the middle of a long loop, then check for an interrupt. */
@@ -528,8 +592,13 @@ export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): Mayb
   }
   const b = builtins.get(name);
   if (b) {
-    const r = b(p, argv, sh);
-    if (isPromise(r)) return r.then((s) => checkE(p, s));
+    let r: MaybePromise<string>;
+    try {
+      r = b(p, argv, sh);
+    } catch (e) {
+      throw usage(e, name);
+    }
+    if (isPromise(r)) return r.catch((e) => builtinFailed(p, name, e)).then((s) => checkE(p, s));
     checkE(p, r);
     return;
   }
@@ -544,6 +613,25 @@ export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): Mayb
   })();
 }
 
+/** A builtin's usage error is an rc error. */
+function usage(e: unknown, _name: string): unknown {
+  return e instanceof RcUsage ? new RcError(e.message, e.subject) : e;
+}
+
+/**
+ * A builtin that fails on the file system (its output pipe closed, a device error) fails
+ * as a command, with the error as its status; rc's own errors keep unwinding.
+ */
+async function builtinFailed(p: Proc, name: string, e: unknown): Promise<string> {
+  if (e instanceof RcUsage) throw usage(e, name);
+  if (e instanceof NsError) {
+    await p.err(`${name}: ${e.message}`);
+    return e.message;
+  }
+  throw e;
+}
+
+/** Set a command's status; under -e, a failure outside a condition ends the shell. */
 function checkE(p: Proc, s: string): void {
   p.setStatus(s);
   if (p.inCond === 0 && p.flags.has('e') && !truthy(s)) throw new RcExit(s);

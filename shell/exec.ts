@@ -95,6 +95,8 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   }
   const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig), background: p.background };
   p.m.kids.add(kid);
+  // An interrupt that came between the check point and the spawn is for this program.
+  if (p.m.interrupted && !p.background) child.kill('SIGINT');
   for (const { fd, chan } of piped) {
     const s = child.stdio[fd];
     if (!s) continue;

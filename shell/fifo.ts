@@ -1,16 +1,18 @@
 /*
- * <{cmd} and >{cmd} need a name another program can open. A named pipe in a private
- * directory is such a name for host programs; its far end is opened without blocking the
- * shell, and it is unlinked when the command that feeds or drains it ends. A host
- * program is not guaranteed to open the name, so cleanup also opens the pipe once
- * itself, which releases a writer still waiting for a reader.
+ * <{cmd} and >{cmd}: a name another program can open, joined by a pipe to cmd.
+ *
+ * The name is a fifo in a private directory (a /dev/fd/N name would need an anonymous
+ * pipe, which Node cannot make; a reopened fifo blocks where a pipe would not). cmd starts
+ * once the other side has opened the name, with the fifo as a real descriptor, so host
+ * programs read or write it directly. If the command using the name ends without opening
+ * it, cleanup opens the far side itself, which releases the waiting open, and cmd is not
+ * started; the name is removed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HostChan } from '../ns/hostvfs.js';
-import type { Chan } from '../ns/vfs.js';
-import { RcError, type Proc } from './proc.js';
+import { RcError } from './proc.js';
 
 let dir: string | undefined;
 let seq = 0;
@@ -24,41 +26,46 @@ function fifoDir(): string {
   return dir;
 }
 
-/** A fifo whose `side` end ('w' for <{}, 'r' for >{}) the command gets as chan. */
-export async function fifoPair(_p: Proc, side: 'r' | 'w'): Promise<{ path: string; chan: Chan; cleanup: () => void }> {
+export interface Fifo {
+  path: string;
+  /** Resolves with cmd's end once the other side opened the name; null if cleanup came first. */
+  opened: Promise<HostChan | null>;
+  cleanup: () => void;
+}
+
+/** dir '<': cmd writes the fifo; '>': cmd reads it. */
+export async function makeFifo(dir0: '<' | '>'): Promise<Fifo> {
   const name = path.join(fifoDir(), `fifo.${process.pid}.${seq++}`);
   const { spawnSync } = await import('node:child_process');
   const r = spawnSync('mkfifo', ['-m', '600', name]);
   if (r.status !== 0) throw new RcError(`can't make pipe: ${r.stderr?.toString().trim() || 'mkfifo failed'}`);
-  // Opening a fifo waits for the other side; do it off the main thread and hand the
-  // command a chan that waits for the open.
-  const opened = new Promise<number>((res, rej) =>
-    fs.open(name, side === 'w' ? 'w' : 'r', (e, fd) => (e ? rej(e) : res(fd))),
+  let cancelled = false;
+  let settled = false;
+  const opened = new Promise<HostChan | null>((res) =>
+    fs.open(name, dir0 === '<' ? 'w' : 'r', (e, fd) => {
+      settled = true;
+      if (e) return res(null);
+      if (cancelled) {
+        fs.close(fd, () => {});
+        return res(null);
+      }
+      res(new HostChan(fd, name, true, false));
+    }),
   );
-  let real: HostChan | undefined;
-  const chan: Chan = {
-    path: name,
-    read: async (n) => {
-      real ??= new HostChan(await opened, name, true, false);
-      return real.read(n);
-    },
-    write: async (b) => {
-      real ??= new HostChan(await opened, name, true, false);
-      return real.write(b);
-    },
-    close: () => {
-      void opened.then(
-        (fd) => (real ? real.close() : fs.close(fd, () => {})),
-        () => {},
-      );
-    },
-  };
   const cleanup = () => {
-    // Release an open that never met its other side, then remove the name.
-    fs.open(name, (side === 'w' ? fs.constants.O_RDONLY : fs.constants.O_RDWR) | fs.constants.O_NONBLOCK, (e, fd) => {
-      if (!e) fs.close(fd, () => {});
-      fs.unlink(name, () => {});
-    });
+    if (!settled) {
+      cancelled = true;
+      const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
+      // The waiting open may not have reached the kernel yet (a write-side open then
+      // fails with ENXIO): try again until it has.
+      const release = (tries: number) =>
+        fs.open(name, (dir0 === '<' ? O_RDONLY : O_WRONLY) | O_NONBLOCK, (e, fd) => {
+          if (!e) void opened.then(() => fs.close(fd, () => {}));
+          else if (!settled && tries > 0) setTimeout(() => release(tries - 1), 5);
+        });
+      release(400);
+    }
+    void opened.then(() => fs.unlink(name, () => {}));
   };
-  return { path: name, chan, cleanup };
+  return { path: name, opened, cleanup };
 }

@@ -93,7 +93,7 @@ export class AntsMachine implements Machine, Shell {
     return ++this.pidSeq;
   }
 
-  compile(cmd: Cmd): Code {
+  compile(cmd: Cmd | null): Code {
     return this.compiler.compile(cmd);
   }
 
@@ -101,8 +101,8 @@ export class AntsMachine implements Machine, Shell {
     return runArgv(this, p as Proc, argv, noFn);
   }
 
-  exit(status: string): never {
-    throw new RcExit(status);
+  exit(status: string, quiet = false): never {
+    throw new RcExit(status, quiet);
   }
 
   printFn(p: ProcLike, name: string): string | undefined {
@@ -125,17 +125,28 @@ export class AntsMachine implements Machine, Shell {
   async runSource(pl: ProcLike, src: string, name: string, interactive = false): Promise<void> {
     const p = pl as Proc;
     const { lines, error } = parseLines(src);
+    const prompt = (n: number) => (interactive ? p.err(p.get('prompt')[n] ?? '').then(() => {}) : undefined);
     for (const l of lines) {
+      // . -i shows the prompts a terminal user would have seen.
+      if (l.text === '') continue;
+      await prompt(0);
+      for (let i = l.text.indexOf('\n'); i >= 0 && i < l.text.length - 1; i = l.text.indexOf('\n', i + 1)) await prompt(1);
       if (p.flags.has('v')) await p.err(l.text.replace(/\n$/, ''));
+      if (!l.cmd) continue;
       try {
         await this.compile(l.cmd)(p);
       } catch (e) {
         if (!interactive || !(e instanceof RcError) || e instanceof RcInterrupt) throw e;
-        await p.err(`rc: ${e.message}`);
+        await p.err(e.display());
         p.setStatus(e.message);
       }
     }
-    if (error) throw new RcError(syntaxMessage(error, name === 'eval' ? null : name).replace(/^rc: /, ''));
+    await prompt(0);
+    // A syntax error in eval or a dotted file ends that text only.
+    if (error) {
+      await p.err(syntaxMessage(error, name === 'eval' ? null : name));
+      p.setStatus('syntax error');
+    }
   }
 
   /**
@@ -147,7 +158,8 @@ export class AntsMachine implements Machine, Shell {
     const { lines, error } = parseLines(src);
     try {
       for (const l of lines) {
-        if (p.flags.has('v')) await p.err(l.text.replace(/\n$/, ''));
+        if (p.flags.has('v') && l.text !== '') await p.err(l.text.replace(/\n$/, ''));
+        if (!l.cmd) continue;
         try {
           await this.compile(l.cmd)(p);
         } catch (e) {
@@ -158,7 +170,7 @@ export class AntsMachine implements Machine, Shell {
             if (!this.interactive) return await this.finish('interrupted');
             continue;
           }
-          await p.err(`rc: ${e.message}`);
+          await p.err(e.display());
           p.setStatus(e.message);
           if (!this.interactive) return await this.finish('1');
         }
@@ -169,7 +181,7 @@ export class AntsMachine implements Machine, Shell {
         return await this.finish('1');
       }
     } catch (e) {
-      if (e instanceof RcExit) return await this.finish(e.status);
+      if (e instanceof RcExit) return e.quiet ? e.status : await this.finish(e.status);
       throw e;
     }
     return last ? await this.finish(p.status) : p.status;
@@ -188,6 +200,7 @@ export class AntsMachine implements Machine, Shell {
     const fn = p.fns.get('sigexit');
     if (fn) {
       p.fns.delete('sigexit');
+      p.setStatus(status);
       try {
         await fn.code(p);
       } catch (e) {
@@ -210,13 +223,15 @@ export function syntaxMessage(e: SyntaxErrorInfo, file: string | null): string {
 }
 
 /**
- * An rc status as a host exit code, as plan9port's exits() makes it: empty is 0, a status
- * that starts with a number is that number ("2|" from a pipeline is 2), anything else 1.
+ * An rc status as a host exit code, as plan9port's exits() makes it: a true status (only
+ * 0s and |s) is 0; one that starts with a nonzero number is that number ("2|" from a
+ * pipeline is 2); anything else 1.
  */
 export function exitCode(status: string): number {
-  if (status === '') return 0;
+  if (/^[0|]*$/.test(status)) return 0;
   const m = /^-?[0-9]+/.exec(status);
-  return m ? parseInt(m[0], 10) & 255 : 1;
+  const n = m ? parseInt(m[0], 10) & 255 : 0;
+  return n === 0 ? 1 : n;
 }
 
 export { cleanname };

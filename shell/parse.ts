@@ -50,6 +50,10 @@ export function cutHeredocs(src: string): Cut {
     } else if (c === '<' && src[i + 1] === '<') {
       const at = out.length;
       let j = i + 2;
+      if (src[j] === '[') {
+        const k = src.indexOf(']', j);
+        if (k > 0) j = k + 1;
+      }
       while (src[j] === ' ' || src[j] === '\t') j++;
       let tag = '';
       if (src[j] === "'") {
@@ -131,7 +135,8 @@ function toInfo(e: unknown, cut: Cut, lineBase: number): SyntaxErrorInfo {
 }
 
 export interface Line {
-  cmd: Cmd;
+  /** null for a line with no command (blank, or only a comment). */
+  cmd: Cmd | null;
   /** The line's source text (here-document bodies left out). */
   text: string;
 }
@@ -140,14 +145,14 @@ export interface Line {
 export function parse(src: string): Cmd[] {
   const cut = cutHeredocs(src);
   try {
-    return (peg(cut.text, { heredocs: cut.heredocs }) as Line[]).map((l) => l.cmd);
+    return (peg(cut.text, { heredocs: cut.heredocs }) as Line[]).flatMap((l) => (l.cmd ? [l.cmd] : []));
   } catch (e) {
     throw new RcSyntaxError(toInfo(e, cut, 0));
   }
 }
 
 export interface Parsed {
-  /** The complete top-level lines that parse, in order (empty lines dropped). */
+  /** The complete top-level lines that parse, in order. */
   lines: Line[];
   /** The syntax error after them, if any. */
   error: SyntaxErrorInfo | null;

@@ -31,7 +31,7 @@ export async function runPlain(m: AntsMachine): Promise<string> {
     }
     buf = '';
     try {
-      for (const l of parsed) await m.compile(l.cmd)(p);
+      for (const l of parsed) if (l.cmd) await m.compile(l.cmd)(p);
       if (error) {
         await p.err(syntaxMessage(error, null));
         p.setStatus('syntax error');
@@ -47,7 +47,7 @@ export async function runPlain(m: AntsMachine): Promise<string> {
         p.setStatus('interrupted');
         await p.err('');
       } else {
-        await p.err(`rc: ${e.message}`);
+        await p.err(e.display());
         p.setStatus(e.message);
       }
     }

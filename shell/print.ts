@@ -9,6 +9,8 @@ import { quote, printVar } from '../builtins/quote.js';
 
 export { quote, printVar };
 
+const KEYWORDS = new Set(['for', 'in', 'while', 'if', 'not', 'switch', 'fn', '~', '!', '@']);
+
 export function printWords(argv: string[]): string {
   return argv.join(' ');
 }
@@ -20,7 +22,8 @@ class Printer {
   word(w: Word): string {
     switch (w.t) {
       case 'lit':
-        return w.q ? quote(w.s) : w.s;
+        // A quoted keyword stays quoted: unquoted it would start a different command.
+        return w.q ? (KEYWORDS.has(w.s) ? "'" + w.s + "'" : quote(w.s)) : w.s;
       case 'var':
         return '$' + this.name(w.name) + (w.sub ? '(' + w.sub.map((x) => this.word(x)).join(' ') + ')' : '');
       case 'count':
@@ -48,7 +51,7 @@ class Printer {
         return `>[${r.fd}=${r.to ?? ''}]`;
       case 'here':
         this.here.push(r.body + r.tag + '\n');
-        return '<<' + (r.quoted ? quote(r.tag) || "''" : r.tag) + ' ';
+        return '<<' + (r.fd !== 0 ? `[${r.fd}]` : '') + (r.quoted ? quote(r.tag) || "''" : r.tag) + ' ';
       case 'file': {
         const dflt = r.op === '>' || r.op === '>>' ? 1 : 0;
         return r.op + (r.fd !== dflt ? `[${r.fd}]` : '') + this.word(r.word) + ' ';
@@ -91,7 +94,7 @@ class Printer {
       case 'or':
         return this.cmd(c.l) + ' || ' + this.cmd(c.r);
       case 'pipe': {
-        const op = c.lfd === 1 && c.rfd === 0 ? '|' : c.rfd === 0 ? `|[${c.lfd}]` : `|[${c.lfd}=${c.rfd}]`;
+        const op = c.lfd === 1 && c.rfd === 0 ? '|' : c.rfd === 0 ? `|[${c.lfd}]` : `|[${c.rfd}=${c.lfd}]`;
         return this.cmd(c.l) + op + this.cmd(c.r);
       }
       case 'not':
@@ -109,7 +112,7 @@ class Printer {
       case 'for':
         return 'for(' + this.word(c.v) + (c.list ? ' in ' + c.list.map((w) => this.word(w)).join(' ') : '') + ')' + this.cmd(c.body);
       case 'while':
-        return 'while(' + this.body(c.cond) + ')' + this.cmd(c.body);
+        return 'while (' + this.body(c.cond) + ')' + this.cmd(c.body);
       case 'switch':
         return 'switch ' + this.word(c.subject) + ' {' + this.body(c.body) + '}';
       case 'match':

@@ -16,7 +16,22 @@ export type MaybePromise<T> = T | Promise<T>;
 /** Compiled code: runs a command, leaving its status in proc.status. */
 export type Code = (p: Proc) => MaybePromise<void>;
 
-export class RcError extends Error {}
+/**
+ * An rc error (rc's Xerror): ends the current command line, and a non-interactive shell.
+ * With a subject it prints as plan9port rc does: `file: rc: can't open: reason`.
+ */
+export class RcError extends Error {
+  constructor(
+    message: string,
+    readonly subject?: string,
+  ) {
+    super(message);
+  }
+
+  display(): string {
+    return this.subject !== undefined ? `${this.subject}: rc: ${this.message}` : `rc: ${this.message}`;
+  }
+}
 
 /** An interrupt (Ctrl-C) unwinding the current command line; rc prints nothing for it. */
 export class RcInterrupt extends RcError {
@@ -26,7 +41,11 @@ export class RcInterrupt extends RcError {
 }
 
 export class RcExit {
-  constructor(readonly status: string) {}
+  /** exec leaves without running sigexit. */
+  constructor(
+    readonly status: string,
+    readonly quiet = false,
+  ) {}
 }
 
 export interface FnDef {
@@ -96,7 +115,7 @@ export interface Machine {
   /** Run source text in p (eval, ., -c). */
   runSource(p: Proc, src: string, name: string): Promise<void>;
   /** The parsed form of text, for function export round trips and whatis. */
-  compile(cmd: Cmd): Code;
+  compile(cmd: Cmd | null): Code;
   interactive: boolean;
   /** Host programs running now; foreground ones get the interrupts the shell receives. */
   kids: Set<HostKid>;
@@ -158,6 +177,8 @@ export class Proc {
   jobs = new Map<number, Promise<string>>();
   /** Started with &: interrupts are not for it. */
   background = false;
+  /** To run when the current simple command ends (<{…} names). */
+  cleanups: (() => void)[] = [];
 
   constructor(
     readonly m: Machine,
@@ -189,7 +210,6 @@ export class Proc {
     );
     child.status = this.status;
     child.background = this.background;
-    child.vars.set('pid', { v: [String(child.pid)], owned: false });
     return child;
   }
 
@@ -199,7 +219,7 @@ export class Proc {
    */
   get(name: string): string[] {
     const v = this.vars.get(name);
-    if (v) {
+    if (v && !isPositional(name)) {
       v.owned = false;
       return v.v;
     }
@@ -209,15 +229,14 @@ export class Proc {
   /** get() for a reader that looks and lets go ($#x, $"x): the array stays extendable. */
   peek(name: string): string[] {
     if (name === 'status') return [this.status];
-    const v = this.vars.get(name);
-    if (v) return v.v;
-    if (name.length > 0 && name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57 && /^[0-9]+$/.test(name)) {
+    // $1, $2 … always index $*; $0 is a variable of its own.
+    if (isPositional(name)) {
       const n = parseInt(name, 10);
-      if (n === 0) return [];
       const star = this.vars.get('*');
       return star && n <= star.v.length ? [star.v[n - 1]] : [];
     }
-    return [];
+    const v = this.vars.get(name);
+    return v ? v.v : [];
   }
 
   set(name: string, value: string[], owned = false): void {
@@ -279,6 +298,11 @@ export class Proc {
       /* nowhere to say it */
     }
   }
+}
+
+function isPositional(name: string): boolean {
+  const c = name.charCodeAt(0);
+  return c >= 49 && c <= 57 && /^[0-9]+$/.test(name);
 }
 
 /** rc's truth: a status is true when it is empty or made only of '0' and '|'. */

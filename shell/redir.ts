@@ -5,7 +5,8 @@
  * long as the command (exec with no command applies them to the proc itself).
  */
 import type { Redir } from './ast.js';
-import { type Ex, compileWord, type Runner, isPromise } from './expand.js';
+import { type Ex, compileArgs, type Runner, isPromise } from './expand.js';
+import { errstr } from '../builtins/errstr.js';
 import { type FdTable, type MaybePromise, type Proc, RcError } from './proc.js';
 import { OAPPEND, resolvePath } from '../ns/vfs.js';
 import { OREAD, ORDWR, OTRUNC, OWRITE, NsError } from '../ns/types.js';
@@ -63,7 +64,8 @@ export function compileRedir(r: Redir, run: Runner): RedirStep {
         t.set(r.fd, rd);
       };
     case 'file': {
-      const word: Ex = compileWord(r.word, run);
+      // The target globs, as an argument would; it must come to one name.
+      const word: Ex = compileArgs([r.word], run);
       const op = r.op;
       return (p, t) => {
         const v = word(p);
@@ -85,7 +87,7 @@ export function compileRedir(r: Redir, run: Runner): RedirStep {
           return chan.then(
             (c) => t.set(r.fd, c),
             (e) => {
-              throw new RcError(`can't open ${name}: ${e instanceof Error ? e.message : String(e)}`);
+              throw new RcError(`can't open: ${errstr(e, p.cwd, name)}`, name);
             },
           );
         };

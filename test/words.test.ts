@@ -73,6 +73,9 @@ describe('exit codes', () => {
     expect(exitCode('3')).toBe(3);
     expect(exitCode('2|')).toBe(2);
     expect(exitCode('-1')).toBe(255);
+    expect(exitCode('|')).toBe(0);
+    expect(exitCode('0|0')).toBe(0);
+    expect(exitCode('12abc')).toBe(12);
     expect(exitCode('no match')).toBe(1);
   });
 });
