@@ -4,6 +4,7 @@
 //
 //   npm run bench            all
 //   node bench/run.mjs loops only the loops
+//   node bench/run.mjs ui    only the interactive UI (bench/ui.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,3 +76,4 @@ function loops() {
 
 if (!only || only === 'startup') startup();
 if (!only || only === 'loops') loops();
+if (!only || only === 'ui') await (await import('./ui.mjs')).ui();

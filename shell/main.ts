@@ -93,6 +93,11 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGHUP', () => m.note('SIGHUP'));
   process.on('SIGTERM', () => m.note('SIGTERM'));
   process.on('SIGPIPE', () => {});
+  // Last line of defence: a fault of ours is one line on stderr, never a stack trace.
+  process.on('unhandledRejection', (e) => {
+    process.stderr.write(`ants-rc: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.ANTS_DEBUG) console.error(e);
+  });
 
   let status: string;
   try {
@@ -121,8 +126,13 @@ export async function main(argv: string[]): Promise<number> {
     } else if (interactive) {
       p.set('0', ['ants-rc']);
       p.set('*', a.args);
-      const { runPlain } = await import('./plain.js');
-      status = await runPlain(m);
+      if (process.stdin.isTTY && process.stdout.isTTY && process.env.TERM !== 'dumb' && !a.flags.has('I')) {
+        const { runUI } = await import('./ui/index.js');
+        status = await runUI(m);
+      } else {
+        const { runPlain } = await import('./plain.js');
+        status = await runPlain(m);
+      }
     } else {
       p.set('0', ['ants-rc']);
       p.set('*', a.args);
