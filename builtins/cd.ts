@@ -27,7 +27,7 @@ export const cd: Builtin = async (p, argv) => {
     const path = resolvePath(p.cwd, cand);
     try {
       const st = await p.vfs.stat(path);
-      if ((st.mode & DMDIR) === 0) throw new Error(`'${path}' not a directory`);
+      if ((st.mode & DMDIR) === 0) throw new Error('not a directory');
       p.cwd = path;
       // A $cdpath hit says where it went (on fd 2, as plan9port rc does).
       if (b !== '' && b !== '.') await p.err(cand);
