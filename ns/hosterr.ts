@@ -2,13 +2,25 @@
  * Host errors in Plan 9's words. node:fs reports errno codes; Plan 9 programs and users
  * expect the kernel's strings ('/x' does not exist, permission denied, …).
  */
+import { existsSync } from 'node:fs';
 import { NsError } from './types.js';
+
+/** Plan 9 names the first element of a path that is missing, not the whole path. */
+function firstMissing(path: string): string {
+  if (!path.startsWith('/')) return path;
+  const parts = path.split('/');
+  for (let i = 2; i < parts.length; i++) {
+    const pre = parts.slice(0, i).join('/');
+    if (!existsSync(pre)) return pre;
+  }
+  return path;
+}
 
 export function hostError(e: unknown, path: string): NsError {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOENT':
-      return new NsError(`'${path}' does not exist`);
+      return new NsError(`'${firstMissing(path)}' does not exist`);
     case 'EACCES':
     case 'EPERM':
       return new NsError('permission denied');

@@ -180,7 +180,8 @@ export async function glob(vfs: Vfs, cwd: string, pat: string): Promise<string[]
     found = next;
     if (found.length === 0) return [];
   }
-  return found.sort();
+  // A union directory may hold a name twice; a glob gives each name once.
+  return [...new Set(found)].sort();
 }
 
 function hostish(cwd: string, p: string): string {

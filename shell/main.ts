@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { AntsMachine, exitCode } from './machine.js';
 import { FdTable } from './proc.js';
 import { HostVfs, stdioChan } from '../ns/hostvfs.js';
+import type { Vfs } from '../ns/vfs.js';
 import { cleanname } from '../ns/vfs.js';
 
 const USAGE = 'usage: ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]';
@@ -69,6 +70,26 @@ function readAll(fd: number): string {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The first process's file system. For now the host file system; with ANTS_NS=kernel the
+ * boot namespace (host tree at / with the devices bound over it, ns/boot.ts), which the
+ * namespace work makes the default once its commands and start-up cost are in place.
+ */
+async function bootVfs(): Promise<Vfs> {
+  if (process.env.ANTS_NS !== 'kernel') return new HostVfs();
+  const [{ Kernel }, { boot }] = await Promise.all([import('../ns/kernel.js'), import('../ns/boot.js')]);
+  const k = new Kernel({
+    console: {
+      read: async () => Buffer.alloc(0),
+      write: (b) => fs.writeSync(1, b),
+    },
+  });
+  const kp = await k.init(['ants-rc']);
+  await boot(k, kp, { hostPath: (process.env.PATH ?? '').split(':') });
+  kp.cwd = cleanname(process.cwd());
+  return kp.ns;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv);
   if (typeof a === 'string') {
@@ -79,8 +100,9 @@ export async function main(argv: string[]): Promise<number> {
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = process.stdin.isTTY === true;
   const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
+  const vfs = await bootVfs();
   const m = new AntsMachine({
-    vfs: new HostVfs(),
+    vfs,
     cwd: cleanname(process.cwd()),
     fds,
     env: process.env,
