@@ -1,6 +1,6 @@
 /*
- * The builtin table, rc-style: one name, one function. rc's own builtins live here; the
- * namespace commands (bind, mount, ns, …) join the same table.
+ * The builtin table, rc-style: one name, one function: rc's own builtins and the
+ * namespace commands (bind, mount, unmount, ns).
  */
 import type { Builtin } from './types.js';
 import { cd } from './cd.js';
@@ -13,6 +13,10 @@ import { flag } from './flag.js';
 import { rfork } from './rfork.js';
 import { shift } from './shift.js';
 import { wait } from './wait.js';
+import { bind } from './bind.js';
+import { mount } from './mount.js';
+import { unmount } from './unmount.js';
+import { ns } from './ns.js';
 import { whatis } from './whatis.js';
 
 export const builtins = new Map<string, Builtin>([
@@ -27,4 +31,8 @@ export const builtins = new Map<string, Builtin>([
   ['shift', shift],
   ['wait', wait],
   ['whatis', whatis],
+  ['bind', bind],
+  ['mount', mount],
+  ['unmount', unmount],
+  ['ns', ns],
 ]);

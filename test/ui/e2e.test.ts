@@ -138,6 +138,22 @@ describe.skipIf(!built)('ants-rc on a terminal', () => {
     await b.waitFor((l) => l.filter((x) => x === 'remembered 42').length === 1);
   });
 
+  it('completes a path inside a bound directory (through the namespace, not the host)', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-ui-'));
+    fs.mkdirSync(path.join(home, 'src'));
+    fs.writeFileSync(path.join(home, 'src', 'bound-only.txt'), '');
+    // /n/there exists only in the namespace (mntgen), and shows src only after the bind.
+    const s = start({ home, env: { ANTS_NS: 'kernel' } });
+    await s.waitFor(emptyPrompt);
+    await s.type(`bind ${home}/src /n/there`, ENTER);
+    await s.waitFor(emptyPrompt);
+    await s.type('echo /n/there/bou', TAB);
+    await s.waitFor(row('% echo /n/there/bound-only.txt'));
+    expect(fs.existsSync('/n/there')).toBe(false);
+    await s.type(ENTER);
+    await s.waitFor(row('/n/there/bound-only.txt'));
+  });
+
   it('completes a file inside a directory with Tab', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-ui-'));
     fs.mkdirSync(path.join(home, 'some dir'));

@@ -1,0 +1,31 @@
+import type { Builtin } from './types.js';
+import { mountFlags, nsOps } from './nsops.js';
+import { resolvePath } from '../ns/vfs.js';
+import { errstr } from './errstr.js';
+
+const USAGE = 'usage: bind [-b|-a|-c|-bc|-ac] new old';
+
+/** bind [-abcq] new old: make old show new (before, after, or instead of what it had). */
+export const bind: Builtin = async (p, argv) => {
+  const o = mountFlags(argv, 'abcq');
+  if (typeof o === 'string' || o.rest.length !== 2) {
+    await p.err(USAGE);
+    return 'usage';
+  }
+  const ns = nsOps(p.vfs);
+  if (!ns) {
+    await p.err('bind: no namespace: this shell runs on the bare host file system');
+    return 'no namespace';
+  }
+  const [nw, old] = o.rest;
+  try {
+    await ns.bind(resolvePath(p.cwd, nw), resolvePath(p.cwd, old), o.flag);
+    return '';
+  } catch (e) {
+    const name = /'([^']*)'/.exec(e instanceof Error ? e.message : '')?.[1];
+    const which = name !== undefined && resolvePath(p.cwd, old).startsWith(name) && !resolvePath(p.cwd, nw).startsWith(name) ? old : nw;
+    const msg = errstr(e, p.cwd, which);
+    if (!o.quiet) await p.err(`bind: ${which}: ${msg}`);
+    return msg;
+  }
+};

@@ -1,0 +1,47 @@
+// bind, mount, unmount and ns as rc commands, on the kernel namespace (ANTS_NS=kernel).
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const BIN = path.resolve(__dirname, '..', 'bin', 'ants-rc.js');
+
+function rc(script: string, env: Record<string, string> = { ANTS_NS: 'kernel' }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-ns-'));
+  fs.mkdirSync(path.join(dir, 'a'));
+  fs.mkdirSync(path.join(dir, 'b'));
+  fs.writeFileSync(path.join(dir, 'a', 'one'), '');
+  fs.writeFileSync(path.join(dir, 'b', 'two'), '');
+  const r = spawnSync(process.execPath, [BIN, '-c', script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env },
+    encoding: 'utf8',
+  });
+  return { out: r.stdout.replaceAll(dir, 'D'), err: r.stderr.replaceAll(dir, 'D'), code: r.status };
+}
+
+describe('bind', () => {
+  test('replaces, then -a adds after and -b before', () => {
+    const r = rc('bind a /n/u; echo /n/u/*; bind -a b /n/u; echo /n/u/*; bind -b b /n/u; ls=`{echo /n/u/*}; echo $#ls');
+    expect(r.out).toBe('/n/u/one\n/n/u/one /n/u/two\n2\n');
+  });
+  test('unmount of one member leaves the rest', () => {
+    const r = rc('bind a /n/u; bind -a b /n/u; unmount b /n/u; echo /n/u/*');
+    expect(r.out).toBe('/n/u/one\n');
+  });
+  test('errors are Plan 9 text with the status set', () => {
+    const r = rc('bind nonesuch /n/u; echo $status; unmount /n/never; bind -ab a b');
+    expect(r.err).toBe("bind: nonesuch: 'nonesuch' does not exist\nunmount: /n/never: not mounted\nusage: bind [-b|-a|-c|-bc|-ac] new old\n");
+    expect(r.out).toBe("'nonesuch' does not exist\n");
+  });
+  test('ns prints the binds as proc(3) does: the self entry, then the member', () => {
+    const r = rc('bind -a a /n/u; ns | grep /n/u');
+    expect(r.out).toBe('bind  /n/u /n/u\nbind -a D/a /n/u\n');
+  });
+  test('without a namespace the commands say so', () => {
+    const r = rc('bind a b', {});
+    expect(r.err).toBe('bind: no namespace: this shell runs on the bare host file system\n');
+    expect(r.code).toBe(1);
+  });
+});
