@@ -1,9 +1,34 @@
 /*
  * Host errors in Plan 9's words. node:fs reports errno codes; Plan 9 programs and users
- * expect the kernel's strings ('/x' does not exist, permission denied, …).
+ * expect the kernel's strings (ns/errors.ts). One table serves #U and the host Vfs.
  */
 import { existsSync } from 'node:fs';
+import {
+  Ebadarg, Ebadfd, Eclosedpipe, Edoesnotexist, Eexist, Einuse, Eio, Eisdir, Enonexist, Enotdir, Enotempty, Eperm, Etoolong,
+} from './errors.js';
 import { NsError } from './types.js';
+
+const ERRNO: Record<string, string> = {
+  ENOENT: Enonexist,
+  EACCES: Eperm,
+  EPERM: Eperm,
+  ENOTDIR: Enotdir,
+  EISDIR: Eisdir,
+  EEXIST: Eexist,
+  ENOTEMPTY: Enotempty,
+  ENAMETOOLONG: Etoolong,
+  EBUSY: Einuse,
+  EBADF: Ebadfd,
+  EINVAL: Ebadarg,
+  EPIPE: Eclosedpipe,
+  ELOOP: 'too many levels of symbolic links',
+  EROFS: 'read-only file system',
+  ENOSPC: 'file system full',
+  EXDEV: 'cross-device rename',
+  EMFILE: 'no free file descriptors',
+  ENFILE: 'no free file descriptors',
+  ENXIO: 'no such device',
+};
 
 /** Plan 9 names the first element of a path that is missing, not the whole path. */
 function firstMissing(path: string): string {
@@ -16,34 +41,13 @@ function firstMissing(path: string): string {
   return path;
 }
 
-export function hostError(e: unknown, path: string): NsError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return new NsError(`'${firstMissing(path)}' does not exist`);
-    case 'EACCES':
-    case 'EPERM':
-      return new NsError('permission denied');
-    case 'ENOTDIR':
-      return new NsError('not a directory');
-    case 'EISDIR':
-      return new NsError('is a directory');
-    case 'EEXIST':
-      return new NsError(`'${path}' already exists`);
-    case 'ENOTEMPTY':
-      return new NsError('directory not empty');
-    case 'EMFILE':
-    case 'ENFILE':
-      return new NsError('no free file descriptors');
-    case 'ENOSPC':
-      return new NsError('file system full');
-    case 'EROFS':
-      return new NsError('read-only file system');
-    case 'ENXIO':
-      return new NsError('no such device');
-    case 'EPIPE':
-      return new NsError('write on closed pipe');
-    default:
-      return new NsError(e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e));
-  }
+/**
+ * A host error as an NsError. Given the path, a missing file reads as the kernel's walk
+ * words it: `'/a/b' does not exist`, naming the first missing element.
+ */
+export function hostError(e: unknown, path?: string): NsError {
+  if (e instanceof NsError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' && path !== undefined) return new NsError(`'${firstMissing(path)}' ${Edoesnotexist}`);
+  return new NsError((typeof code === 'string' && ERRNO[code]) || Eio);
 }

@@ -4,9 +4,10 @@
  * The name is a fifo in a private directory (a /dev/fd/N name would need an anonymous
  * pipe, which Node cannot make; a reopened fifo blocks where a pipe would not). cmd starts
  * once the other side has opened the name, with the fifo as a real descriptor, so host
- * programs read or write it directly. If the command using the name ends without opening
- * it, cleanup opens the far side itself, which releases the waiting open, and cmd is not
- * started; the name is removed.
+ * programs read or write it directly. If the command using the name ends before the
+ * open completed (it never opened the name, or we have not heard yet), cleanup opens the
+ * far side itself, which releases the waiting open; cmd then runs against that
+ * briefly-open far side and sees end of file (or a closed pipe). The name is removed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,7 +29,7 @@ function fifoDir(): string {
 
 export interface Fifo {
   path: string;
-  /** Resolves with cmd's end once the other side opened the name; null if cleanup came first. */
+  /** Resolves with cmd's end once the other side opened the name; null if opening failed. */
   opened: Promise<HostChan | null>;
   cleanup: () => void;
 }
@@ -39,22 +40,15 @@ export async function makeFifo(dir0: '<' | '>'): Promise<Fifo> {
   const { spawnSync } = await import('node:child_process');
   const r = spawnSync('mkfifo', ['-m', '600', name]);
   if (r.status !== 0) throw new RcError(`can't make pipe: ${r.stderr?.toString().trim() || 'mkfifo failed'}`);
-  let cancelled = false;
   let settled = false;
   const opened = new Promise<HostChan | null>((res) =>
     fs.open(name, dir0 === '<' ? 'w' : 'r', (e, fd) => {
       settled = true;
-      if (e) return res(null);
-      if (cancelled) {
-        fs.close(fd, () => {});
-        return res(null);
-      }
-      res(new HostChan(fd, name, true, false));
+      res(e ? null : new HostChan(fd, name, true, false));
     }),
   );
   const cleanup = () => {
     if (!settled) {
-      cancelled = true;
       const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
       // The waiting open may not have reached the kernel yet (a write-side open then
       // fails with ENXIO): try again until it has.

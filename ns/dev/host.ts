@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import {
-  Ebadarg, Ebadchar, Ebadfd, Eexist, Einuse, Eio, Eisdir, Enonexist, Enotdir, Enotempty, Eperm, Etoolong,
+  Ebadarg, Ebadchar, Ebadfd, Eexist, Eisdir, Enonexist, Enotdir, Eperm,
 } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import {
@@ -21,32 +21,9 @@ import {
 } from '../types.js';
 import { OAPPEND } from '../vfs.js';
 import type { Device } from './index.js';
+import { hostError } from '../hosterr.js';
 
-const ERRNO: Record<string, string> = {
-  ENOENT: Enonexist,
-  EACCES: Eperm,
-  EPERM: Eperm,
-  ENOTDIR: Enotdir,
-  EISDIR: Eisdir,
-  EEXIST: Eexist,
-  ENOTEMPTY: Enotempty,
-  ENAMETOOLONG: Etoolong,
-  EBUSY: Einuse,
-  EBADF: Ebadfd,
-  EINVAL: Ebadarg,
-  ELOOP: 'too many levels of symbolic links',
-  EROFS: 'read-only file system',
-  ENOSPC: 'file system full',
-  EXDEV: 'cross-device rename',
-  EMFILE: 'no free file descriptors',
-};
-
-/** A host error as an NsError in Plan 9's words. */
-export function hostError(e: unknown): NsError {
-  if (e instanceof NsError) return e;
-  const code = (e as { code?: unknown } | null)?.code;
-  return new NsError((typeof code === 'string' && ERRNO[code]) || Eio);
-}
+export { hostError };
 
 function hostCall<T>(fn: () => T): T {
   try {

@@ -37,7 +37,6 @@ export type KeyName =
 
 export type Key = { name: 'insert'; text: string } | { name: 'paste'; text: string } | { name: KeyName };
 
-const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
 
 /** CSI final byte (with no or only modifier parameters) -> key. */
