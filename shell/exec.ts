@@ -113,7 +113,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   await Promise.all(pumps);
   p.m.kids.delete(kid);
   // A signal sent while the program ran (kill -INT $pid) is delivered before we go on.
-  await new Promise((res) => setImmediate(res));
+  await new Promise((res) => setTimeout(res, 0));
   return status;
 }
 

@@ -10,7 +10,7 @@ const settle = async (p: () => Promise<unknown>): Promise<void> => {
     await p();
   } catch (e) {
     expect(e).toBeInstanceOf(NsError);
-    expect((e as Error).message).not.toMatch(/TypeError|undefined|at /);
+    expect((e as Error).message).not.toMatch(/TypeError|ReferenceError|Cannot read properties|\n\s+at /);
   }
 };
 
