@@ -216,17 +216,17 @@ export class Compiler implements Runner {
   private fnDef(names: Word[], body: Cmd | null | undefined): Code {
     const ns = compileList(names, this);
     const code = body === undefined ? null : this.compile(body);
-    return (p) =>
-      after(
-        then(ns(p), (list) => {
-          for (const n of list) {
-            if (code === null) p.fns.delete(n);
-            else p.fns.set(n, { name: n, body: body ?? null, code });
-          }
-          p.setStatus('');
-        }),
-        () => {},
-      );
+    const define = (p: Proc, list: string[]) => {
+      for (const n of list) {
+        if (code === null) p.fns.delete(n);
+        else p.fns.set(n, { name: n, body: body ?? null, code });
+      }
+      p.setStatus('');
+    };
+    return (p) => {
+      const list = ns(p);
+      return isPromise(list) ? list.then((l) => define(p, l)) : define(p, list);
+    };
   }
 
   private forLoop(v: Word, list: Word[] | null, body: Code): Code {

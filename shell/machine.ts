@@ -13,7 +13,6 @@ import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
 import type { ProcLike, Shell } from '../builtins/types.js';
 import type { Vfs } from '../ns/vfs.js';
-import { cleanname } from '../ns/vfs.js';
 import type { SyntaxErrorInfo } from './ast.js';
 
 export interface MachineOptions {
@@ -234,4 +233,3 @@ export function exitCode(status: string): number {
   return n === 0 ? 1 : n;
 }
 
-export { cleanname };

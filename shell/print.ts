@@ -11,10 +11,6 @@ export { quote, printVar };
 
 const KEYWORDS = new Set(['for', 'in', 'while', 'if', 'not', 'switch', 'fn', '~', '!', '@']);
 
-export function printWords(argv: string[]): string {
-  return argv.join(' ');
-}
-
 class Printer {
   /** Here-document bodies waiting for the end of the current line. */
   private here: string[] = [];
