@@ -6,6 +6,12 @@
 import type { Vfs } from '../ns/vfs.js';
 
 export interface NsOps {
+  /** rfork n: a copy of the group for this process alone. */
+  copy(): Vfs;
+  /** rfork N: a clean group, only #/ at /. */
+  clean(): Vfs;
+  /** The group's flags: noattach is rfork m (no mounts, no new devices). */
+  group: { noattach: boolean };
   bind(newPath: string, oldPath: string, flag: number): Promise<number>;
   mount(srvPath: string, oldPath: string, flag: number, spec?: string): Promise<number>;
   unmount(newPath: string | undefined, oldPath: string): Promise<void>;

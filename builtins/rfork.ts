@@ -1,11 +1,12 @@
 import type { Builtin } from './types.js';
+import { nsOps } from './nsops.js';
 
 /*
- * rfork [nNeEsfFmV]: split or clean resources of this rc. n/N copy/clear the namespace,
- * e/E the environment, f/F the fd table, s the note group, m forbids mounts, V gives a
- * private empty /srv (ANTS). An rc process already owns private copies of its variables
- * and descriptors, so today only the flags are checked; the namespace meanings arrive
- * with the namespace kernel.
+ * rfork [nNeEsfFmV]: split or clean resources of this rc. n copies the namespace (later
+ * binds are this process's own), N starts from a clean one, m forbids mounts and new
+ * device attaches. e/E, f/F and s are already true of an rc process here (each has its
+ * own variables, descriptors and note handling); V (ANTS's private /srv) arrives with the
+ * process model's srv groups. On the bare host file system n, N and m have nothing to act on.
  */
 const FLAGS = 'nNeEsfFmV';
 
@@ -14,6 +15,12 @@ export const rfork: Builtin = async (p, argv) => {
   if (argv.length > 2 || [...flags].some((c) => !FLAGS.includes(c))) {
     await p.err(`Usage: rfork [${FLAGS}]`);
     return 'rfork usage';
+  }
+  const ns = nsOps(p.vfs);
+  if (ns) {
+    if (flags.includes('N')) p.vfs = ns.clean();
+    else if (flags.includes('n')) p.vfs = ns.copy();
+    if (flags.includes('m')) (nsOps(p.vfs) ?? ns).group.noattach = true;
   }
   return '';
 };

@@ -45,3 +45,24 @@ describe('bind', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('namespace groups', () => {
+  test('a child shares its parent\'s namespace: a bind in @{…} shows outside', () => {
+    expect(rc('@{ bind a /n/u }; echo /n/u/*').out).toBe('/n/u/one\n');
+  });
+  test('rfork n splits it: the bind stays in the child', () => {
+    expect(rc('@{ rfork n; bind a /n/u; echo /n/u/* }; echo /n/u/*').out).toBe('/n/u/one\n/n/u/*\n');
+  });
+  test('rfork N starts clean: only the root placeholders are left (not even echo)', () => {
+    // The child says what / holds through its exit status, as it can no longer find echo.
+    const r = rc('@{ rfork N; x=/*; exit $"x }; echo $status');
+    expect(r.out).toMatch(/\/dev .*\/srv/);
+    expect(r.out).not.toContain('/usr');
+  });
+  test('rfork m forbids mounts but not binds', () => {
+    const r = rc('@{ rfork m; bind a /n/u; echo /n/u/*; mount /srv/slashn /n/v }');
+    expect(r.out).toBe('/n/u/one\n');
+    expect(r.err).toBe('mount: mount/attach disallowed\n');
+  });
+});
+
