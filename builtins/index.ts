@@ -17,6 +17,7 @@ import { bind } from './bind.js';
 import { mount } from './mount.js';
 import { unmount } from './unmount.js';
 import { ns } from './ns.js';
+import { newns } from './newns.js';
 import { whatis } from './whatis.js';
 
 export const builtins = new Map<string, Builtin>([
@@ -35,4 +36,6 @@ export const builtins = new Map<string, Builtin>([
   ['mount', mount],
   ['unmount', unmount],
   ['ns', ns],
+  ['newns', newns],
+  ['auth/newns', newns],
 ]);

@@ -33,6 +33,8 @@ export interface Shell {
   /** A function back as source, as whatis shows it. */
   printFn(p: ProcLike, name: string): string | undefined;
   findCommand(p: ProcLike, name: string): Promise<string | undefined>;
+  /** Run argv in a child of p, set up first by setup; resolves to the child's status. */
+  runForked(p: ProcLike, argv: string[], setup: (child: ProcLike) => void): Promise<string>;
   isBuiltin(name: string): boolean;
 }
 

@@ -61,15 +61,17 @@ export async function runNsFile(ns: Namespace, text: string, opts: NsFileOptions
     if (line === '' || line.startsWith('#')) continue;
     try {
       const op = parseNsOp(tokenize(line).map((t) => expandVars(t, env)), 'abcCq');
+      // Relative names are relative to the directory the file is working in.
+      const at = (path: string) => resolvePath(cwd ?? opts.cwd ?? '/', path);
       switch (op.op) {
         case 'bind':
-          await cur.bind(op.new, op.old, op.flag);
+          await cur.bind(at(op.new), at(op.old), op.flag);
           break;
         case 'mount':
-          await cur.mount(op.srv, op.old, op.flag, op.spec);
+          await cur.mount(at(op.srv), at(op.old), op.flag, op.spec);
           break;
         case 'unmount':
-          await cur.unmount(op.new, op.old);
+          await cur.unmount(op.new === undefined ? undefined : at(op.new), at(op.old));
           break;
         case 'cd': {
           const dir = resolvePath(cwd ?? opts.cwd ?? '/', op.dir);

@@ -113,6 +113,12 @@ export class AntsMachine implements Machine, Shell {
     return findCommand(p as Proc, name);
   }
 
+  runForked(pl: ProcLike, argv: string[], setup: (child: ProcLike) => void): Promise<string> {
+    const child = (pl as Proc).fork();
+    setup(child);
+    return this.compiler.runChild(child, (c) => runArgv(this, c, argv, false));
+  }
+
   isBuiltin(name: string): boolean {
     return builtins.has(name);
   }

@@ -66,3 +66,22 @@ describe('namespace groups', () => {
   });
 });
 
+describe('newns', () => {
+  test('-n file builds a fresh namespace for a command, leaving ours alone', () => {
+    const r = rc(
+      "echo 'bind -a #U/bin /bin' >ns.txt; echo 'bind $dir /mnt  # comment' >>ns.txt; dir=`{pwd}^/a; " +
+        'newns -n ns.txt /bin/sh -c true; echo $status; echo /mnt/one*; newns -n ns.txt; x=/mnt/*; ~ $x /mnt/one && exit 7',
+    );
+    expect(r.err).toBe('');
+    // The command ran; our namespace was untouched (/mnt/one* did not match) until newns
+    // without a command made the new one ours (echo is gone there: the exit code tells).
+    expect(r.out).toBe('\n/mnt/one*\n');
+    expect(r.code).toBe(7);
+  });
+  test('-a adds to the current namespace; -d reports failing lines', () => {
+    const r = rc("echo 'bind /nonesuch /n/x' >bad.txt; echo 'bind a /n/y' >>bad.txt; newns -ad -n bad.txt; echo /n/y/*");
+    expect(r.out).toBe('/n/y/one\n');
+    expect(r.err).toContain('/nonesuch');
+  });
+});
+

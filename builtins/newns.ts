@@ -1,0 +1,86 @@
+import type { Builtin } from './types.js';
+import { nsOps } from './nsops.js';
+import { OREAD } from '../ns/types.js';
+import { resolvePath } from '../ns/vfs.js';
+import type { Namespace } from '../ns/namespace.js';
+import { errstr } from './errstr.js';
+
+const USAGE = 'usage: newns [-ad] [-n namespace] [cmd [args ...]]';
+
+/*
+ * newns [-ad] [-n file] [cmd …] (also auth/newns): build a namespace from a namespace
+ * file (namespace(6); the boot namespace when no -n), from scratch or with -a on top of
+ * the current one, and run cmd in it — or, with no cmd, make it this rc's own. -d reports
+ * the lines that fail (they are silent otherwise). The namespace code loads on first use.
+ */
+export const newns: Builtin = async (p, argv, sh) => {
+  let add = false;
+  let debug = false;
+  let file: string | undefined;
+  let i = 1;
+  for (; i < argv.length && argv[i].startsWith('-'); i++) {
+    const a = argv[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '-n') {
+      file = argv[++i];
+      if (file === undefined) {
+        await p.err(USAGE);
+        return 'usage';
+      }
+      continue;
+    }
+    for (const c of a.slice(1)) {
+      if (c === 'a') add = true;
+      else if (c === 'd') debug = true;
+      else {
+        await p.err(USAGE);
+        return 'usage';
+      }
+    }
+  }
+  const ns = nsOps(p.vfs);
+  if (!ns) {
+    await p.err('newns: no namespace: this shell runs on the bare host file system');
+    return 'no namespace';
+  }
+  let text: string;
+  if (file !== undefined) {
+    try {
+      const c = await p.vfs.open(resolvePath(p.cwd, file), OREAD);
+      const chunks: Buffer[] = [];
+      try {
+        for (let b = await c.read(65536); b.length > 0; b = await c.read(65536)) chunks.push(b);
+      } finally {
+        c.close();
+      }
+      text = Buffer.concat(chunks).toString('utf8');
+    } catch (e) {
+      const msg = errstr(e, p.cwd, file);
+      await p.err(`newns: can't open ${file}: ${msg}`);
+      return msg;
+    }
+  } else {
+    const { defaultNamespace } = await import('../ns/boot.js');
+    text = defaultNamespace((p.get('PATH')[0] ?? '').split(':'));
+  }
+  const nsfile = await import('../ns/nsfile.js');
+  const opts = {
+    env: (name: string) => (p.get(name).length ? p.get(name).join(' ') : undefined),
+    debug: debug ? (msg: string) => void p.err(`newns: ${msg}`) : undefined,
+    cwd: p.cwd,
+  };
+  const r = await (add ? nsfile.addns : nsfile.newns)(p.vfs as unknown as Namespace, text, opts);
+  const cwd = r.cwd ?? (add ? p.cwd : '/');
+  if (i >= argv.length) {
+    p.vfs = r.ns;
+    p.cwd = cwd;
+    return '';
+  }
+  return sh.runForked(p, argv.slice(i), (child) => {
+    child.vfs = r.ns;
+    child.cwd = cwd;
+  });
+};
