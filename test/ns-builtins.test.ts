@@ -69,7 +69,7 @@ describe('namespace groups', () => {
 describe('newns', () => {
   test('-n file builds a fresh namespace for a command, leaving ours alone', () => {
     const r = rc(
-      "echo 'bind -a #U/bin /bin' >ns.txt; echo '# a comment line' >>ns.txt; echo 'bind $dir /mnt' >>ns.txt; dir=`{pwd}^/a; " +
+      "echo 'bind -a #U/bin /bin' >ns.txt; echo '# a comment line' >>ns.txt; echo 'bind #U$dir /mnt' >>ns.txt; dir=`{pwd}^/a; " +
         'newns -n ns.txt /bin/sh -c true; echo $status; echo /mnt/one*; newns -n ns.txt; x=/mnt/*; ~ $x /mnt/one && exit 7',
     );
     expect(r.err).toBe('');
