@@ -6,7 +6,7 @@
 //   node bench/run.mjs loops only the loops
 //   node bench/run.mjs ui    only the interactive UI (bench/ui.mjs)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ const REF = '/usr/lib/plan9/bin/rc';
 const hasRef = existsSync(REF);
 const only = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'ants-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 function time(cmd, args, runs) {
   const ts = [];
@@ -77,3 +78,4 @@ function loops() {
 if (!only || only === 'startup') startup();
 if (!only || only === 'loops') loops();
 if (!only || only === 'ui') await (await import('./ui.mjs')).ui();
+if (!only || only === 'ns') await (await import('./ns.mjs')).ns();
