@@ -1,5 +1,5 @@
 import type { Builtin } from './types.js';
-import { mountFlags, nsOps } from './nsops.js';
+import { mountFlags, needNs } from './nsops.js';
 import { resolvePath } from '../ns/vfs.js';
 import { errstr } from './errstr.js';
 
@@ -12,11 +12,8 @@ export const bind: Builtin = async (p, argv) => {
     await p.err(USAGE);
     return 'usage';
   }
-  const ns = nsOps(p.vfs);
-  if (!ns) {
-    await p.err('bind: no namespace: this shell runs on the bare host file system');
-    return 'no namespace';
-  }
+  const ns = await needNs(p, 'bind');
+  if (!ns) return 'no namespace';
   const [nw, old] = o.rest;
   try {
     await ns.bind(resolvePath(p.cwd, nw), resolvePath(p.cwd, old), o.flag);

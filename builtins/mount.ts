@@ -1,5 +1,5 @@
 import type { Builtin } from './types.js';
-import { mountFlags, nsOps } from './nsops.js';
+import { mountFlags, needNs } from './nsops.js';
 import { resolvePath } from '../ns/vfs.js';
 import { errstr } from './errstr.js';
 
@@ -12,11 +12,8 @@ export const mount: Builtin = async (p, argv) => {
     await p.err(USAGE);
     return 'usage';
   }
-  const ns = nsOps(p.vfs);
-  if (!ns) {
-    await p.err('mount: no namespace: this shell runs on the bare host file system');
-    return 'no namespace';
-  }
+  const ns = await needNs(p, 'mount');
+  if (!ns) return 'no namespace';
   const [srv, old, spec] = o.rest;
   try {
     await ns.mount(resolvePath(p.cwd, srv), resolvePath(p.cwd, old), o.flag, spec ?? '');

@@ -1,5 +1,5 @@
 import type { Builtin } from './types.js';
-import { nsOps } from './nsops.js';
+import { needNs } from './nsops.js';
 import { OREAD } from '../ns/types.js';
 import { resolvePath } from '../ns/vfs.js';
 import type { Namespace } from '../ns/namespace.js';
@@ -41,11 +41,8 @@ export const newns: Builtin = async (p, argv, sh) => {
       }
     }
   }
-  const ns = nsOps(p.vfs);
-  if (!ns) {
-    await p.err('newns: no namespace: this shell runs on the bare host file system');
-    return 'no namespace';
-  }
+  const ns = await needNs(p, 'newns');
+  if (!ns) return 'no namespace';
   let text: string;
   if (file !== undefined) {
     try {

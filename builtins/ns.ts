@@ -1,5 +1,5 @@
 import type { Builtin } from './types.js';
-import { nsOps } from './nsops.js';
+import { needNs } from './nsops.js';
 
 /** ns: print this process's namespace as bind/mount lines that replay it (proc(3)'s form). */
 export const ns: Builtin = async (p, argv) => {
@@ -7,11 +7,8 @@ export const ns: Builtin = async (p, argv) => {
     await p.err('usage: ns');
     return 'usage';
   }
-  const n = nsOps(p.vfs);
-  if (!n) {
-    await p.err('ns: no namespace: this shell runs on the bare host file system');
-    return 'no namespace';
-  }
+  const n = await needNs(p, 'ns');
+  if (!n) return 'no namespace';
   await p.write(1, n.nsText(p.cwd));
   return '';
 };

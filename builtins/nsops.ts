@@ -23,6 +23,13 @@ export function nsOps(vfs: Vfs): NsOps | undefined {
   return typeof v.bind === 'function' && typeof v.unmount === 'function' ? (vfs as unknown as NsOps) : undefined;
 }
 
+/** The namespace of p, or (after saying so on fd 2) undefined when p runs on the bare host. */
+export async function needNs(p: { vfs: Vfs; err(text: string): Promise<void> }, cmd: string): Promise<NsOps | undefined> {
+  const ns = nsOps(p.vfs);
+  if (!ns) await p.err(`${cmd}: no namespace: this shell runs on the bare host file system`);
+  return ns;
+}
+
 /** Plan 9's mount flags (bind(2)). */
 export const MREPL = 0;
 export const MBEFORE = 1;

@@ -1,5 +1,5 @@
 import type { Builtin } from './types.js';
-import { nsOps } from './nsops.js';
+import { needNs } from './nsops.js';
 import { resolvePath } from '../ns/vfs.js';
 import { errstr } from './errstr.js';
 
@@ -9,11 +9,8 @@ export const unmount: Builtin = async (p, argv) => {
     await p.err('usage: unmount [new] old');
     return 'usage';
   }
-  const ns = nsOps(p.vfs);
-  if (!ns) {
-    await p.err('unmount: no namespace: this shell runs on the bare host file system');
-    return 'no namespace';
-  }
+  const ns = await needNs(p, 'unmount');
+  if (!ns) return 'no namespace';
   const old = argv[argv.length - 1];
   const nw = argv.length === 3 ? argv[1] : undefined;
   try {
