@@ -61,7 +61,7 @@ export const newns: Builtin = async (p, argv, sh) => {
     }
   } else {
     const { defaultNamespace } = await import('../ns/boot.js');
-    text = defaultNamespace((p.get('PATH')[0] ?? '').split(':'));
+    text = defaultNamespace((p.vfs as unknown as Namespace).kernel.hostPath);
   }
   const nsfile = await import('../ns/nsfile.js');
   const opts = {

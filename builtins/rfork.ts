@@ -1,12 +1,11 @@
 import type { Builtin } from './types.js';
-import { nsOps } from './nsops.js';
 
 /*
  * rfork [nNeEsfFmV]: split or clean resources of this rc. n copies the namespace (later
  * binds are this process's own), N starts from a clean one, m forbids mounts and new
- * device attaches. e/E, f/F and s are already true of an rc process here (each has its
- * own variables, descriptors and note handling); V (ANTS's private /srv) arrives with the
- * process model's srv groups. On the bare host file system n, N and m have nothing to act on.
+ * device attaches, V gives a private, empty /srv. e/E, f/F and s are already true of an
+ * rc process here: each has its own variables (which #e shows), descriptors and note
+ * handling. On the bare host file system n, N, m and V have nothing to act on.
  */
 const FLAGS = 'nNeEsfFmV';
 
@@ -16,11 +15,6 @@ export const rfork: Builtin = async (p, argv) => {
     await p.err(`Usage: rfork [${FLAGS}]`);
     return 'rfork usage';
   }
-  const ns = nsOps(p.vfs);
-  if (ns) {
-    if (flags.includes('N')) p.vfs = ns.clean();
-    else if (flags.includes('n')) p.vfs = ns.copy();
-    if (flags.includes('m')) (nsOps(p.vfs) ?? ns).group.noattach = true;
-  }
+  p.rfork(flags);
   return '';
 };

@@ -3,7 +3,7 @@
  * the reverse), so they get the process as this interface and reach back into the
  * interpreter only through Shell: running argv, running source text, printing functions.
  */
-import type { Vfs } from '../ns/vfs.js';
+import type { Chan, Vfs } from '../ns/vfs.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -20,7 +20,16 @@ export interface ProcLike {
   set(name: string, value: string[]): void;
   unset(name: string): void;
   write(fd: number, text: string | Buffer): Promise<void>;
+  /** Read up to count bytes from fd; an empty Buffer is end of file. */
+  read(fd: number, count?: number): Promise<Buffer>;
   err(text: string): Promise<void>;
+  /** rfork's namespace letters (n N m V) for this process; false when it has no namespace. */
+  rfork(flags: string): boolean;
+  readonly ppid: number;
+  /** Put chan at fd (closing what was there); the fd table counts its holders. */
+  setFd(fd: number, chan: Chan): void;
+  /** Aborted when the user interrupts (never for a background proc): blocking commands race it. */
+  readonly signal: AbortSignal;
 }
 
 export interface Shell {

@@ -1,34 +1,30 @@
 /*
- * The boot namespace: the namespace file ants-rc starts from unless given another. The
- * host file system is a union member of `/` after the `#/` placeholders (so /dev, /env,
- * /proc … are mount points for devices while /usr, /etc, /home are the host's, and files
- * created in / go to the host); /root is the whole host tree; /tmp is the host's; /n and
- * /mnt are mntgen directories (posted as slashn and slashmnt); /bin gathers the host's
- * $PATH directories after whatever is bound there first.
+ * The boot namespace: the namespace file ants-rc starts from (ns/lib/namespace, or the
+ * file $ANTS_NAMESPACE names), followed by one `bind -a '#U'DIR /bin` per directory of the
+ * host's $PATH, so /bin is the commands built into ants-rc (#b) and then the host's
+ * programs in $PATH order. The file puts the host file system at / after the `#/` mount
+ * points (so /dev, /env, /proc … are devices while /usr, /etc, /home are the host's, and
+ * files created in / go to the host); /n and /mnt are mntgen directories (posted as
+ * slashn and slashmnt).
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Kernel } from './kernel.js';
 import { newns, type NsFileOptions } from './nsfile.js';
 import { rcquote } from './nstext.js';
 import type { KProc } from './proc.js';
 import { Mntgen } from './srv/mntgen.js';
 
-export function defaultNamespace(hostPath: string[] = []): string {
+/** The namespace file shipped in the package (ns/lib/namespace), or $ANTS_NAMESPACE. */
+export function namespaceFile(env: NodeJS.ProcessEnv = process.env): { name: string; text: string } {
+  const name = env.ANTS_NAMESPACE || fileURLToPath(new URL('../../ns/lib/namespace', import.meta.url));
+  return { name, text: readFileSync(name, 'utf8') };
+}
+
+/** The boot namespace: the namespace file, then the host's $PATH directories after #b in /bin. */
+export function defaultNamespace(hostPath: string[] = [], file = namespaceFile()): string {
   const bins = [...new Set(hostPath.filter((d) => d.startsWith('/')))];
-  return [
-    '# ants-rc boot namespace (namespace(6))',
-    "bind -ac '#U' /",
-    "bind '#U' /root",
-    "bind -c '#U/tmp' /tmp",
-    "bind '#c' /dev",
-    "bind -a '#U/dev' /dev",
-    "bind -c '#e' /env",
-    "bind '#p' /proc",
-    "bind -c '#s' /srv",
-    "mount '#s/slashn' /n",
-    "mount '#s/slashmnt' /mnt",
-    ...bins.map((d) => `bind -a ${rcquote('#U' + d)} /bin`),
-    '',
-  ].join('\n');
+  return [file.text.replace(/\n?$/, '\n'), ...bins.map((d) => `bind -a ${rcquote('#U' + d)} /bin\n`)].join('');
 }
 
 /** Post the kernel's own servers the boot namespace mounts (once per kernel). */
@@ -43,7 +39,7 @@ export function postBootServers(k: Kernel): void {
  */
 export async function boot(k: Kernel, p: KProc, opts: NsFileOptions & { text?: string; hostPath?: string[] } = {}): Promise<KProc> {
   postBootServers(k);
-  const text = opts.text ?? defaultNamespace(opts.hostPath ?? (process.env.PATH ?? '').split(':'));
+  const text = opts.text ?? defaultNamespace(opts.hostPath ?? k.hostPath);
   const r = await newns(p.ns, text, opts);
   p.ns = r.ns;
   if (r.cwd) p.cwd = r.cwd;

@@ -27,6 +27,12 @@ export interface KernelOptions {
   /** The srv directory of Unix sockets; default $NAMESPACE or /tmp/ns.$USER.$DISPLAY; null for none. */
   srvDir?: string | null;
   console?: Console;
+  /** The names of the commands built into the program, served by `#b` (bound first in /bin). */
+  commands?: () => string[];
+  /** The host's $PATH directories when the program started: what /bin gathers at boot. */
+  hostPath?: string[];
+  /** The first pid handed out (the shell uses its own OS pid, so $pid stays unique on the host). */
+  firstPid?: number;
 }
 
 export interface Attached {
@@ -52,6 +58,7 @@ export class Kernel {
   readonly devtab = new Map<string, Device>();
   readonly procs = new Map<number, KProc>();
   readonly srv: SrvGroup;
+  readonly hostPath: string[];
   console?: Console;
   /** The 9P mount driver (#M), plugged in by ns/9p: turns an opened srv file into a server. */
   mountDriver?: (srvFid: Fid, srvPath: string) => Promise<FileServer>;
@@ -63,6 +70,8 @@ export class Kernel {
     this.hostowner = this.user;
     this.sysname = opts.sysname ?? os.hostname();
     this.console = opts.console;
+    this.nextPid = opts.firstPid ?? 1;
+    this.hostPath = opts.hostPath ?? (process.env.PATH ?? '').split(':');
     this.srv = new SrvGroup(opts.srvDir);
     for (const d of makeDevices(this)) this.devtab.set(d.letter, d);
   }
@@ -109,6 +118,11 @@ export class Kernel {
     const c = new KChan(d.attachSync(this.up?.user ?? this.user, spec), devIdOf(d.server, spec, letter), '#' + letter + spec);
     this.roots.set(key, c);
     return { c, owned: false };
+  }
+
+  /** The pid the next process will get (for a shell proc whose kernel process comes after). */
+  peekPid(): number {
+    return this.nextPid;
   }
 
   /** The name a server is posted under in the caller's srv group, as `#s/name`. */

@@ -310,6 +310,28 @@ export class Namespace implements Vfs {
     }
   }
 
+  /**
+   * The host directories behind path: each `#U` member of a union in order, or the one
+   * host path of a plain directory. What $path becomes in a host program's PATH, so a
+   * /bin that unions the host's PATH directories hands them all on.
+   */
+  hostPaths(path: string): string[] {
+    try {
+      const s = this.startSync(path);
+      if (!s) return [];
+      const table = this.tableFor(s);
+      const w = this.driveSync(walkNames(table, s.w, s.base, s.names));
+      if (!w) return [];
+      const head = table?.find(w.c);
+      const out = head ? head.mounts.map((m) => m.to.fid.hostPath).filter((h): h is string => h !== undefined) : [];
+      if (!head && w.c.fid.hostPath !== undefined) out.push(w.c.fid.hostPath);
+      this.release(w);
+      return out;
+    } catch {
+      return [];
+    }
+  }
+
   async remove(path: string): Promise<void> {
     return guard(async () => {
       const w = await this.namec(path, true);

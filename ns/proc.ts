@@ -10,6 +10,7 @@ import { Enochild } from './errors.js';
 import type { Namespace } from './namespace.js';
 import { NsError } from './types.js';
 import type { SrvGroup } from './dev/srv.js';
+import type { Chan } from './vfs.js';
 
 /** rc variables as #e files: each value a list of strings, stored NUL-terminated. */
 export class EnvGroup {
@@ -89,6 +90,9 @@ export class EnvGroup {
 export interface FdTable {
   /** Lines of /proc/N/fd after the first (cwd) line, as procfdprint formats them. */
   describe(): string[];
+  /** The open descriptors, and the chan behind one (what #d duplicates). */
+  list?(): number[];
+  get?(fd: number): Chan | undefined;
   close(fd: number): void;
   closeAll(): void;
 }
@@ -152,11 +156,20 @@ export class KProc {
     if (!this.onNote) this.exit('killed');
   }
 
-  exit(status = ''): void {
+  /**
+   * The process ends. reaped: its parent has already collected it (the shell waits for
+   * its own children), so no wait record is queued; a shell running thousands of
+   * commands must not pile them up.
+   */
+  exit(status = '', reaped = false): void {
     if (this.state === 'Moribund') return;
     this.state = 'Moribund';
     this.exitStatus = status;
     this.onExit?.(this);
+    if (reaped) {
+      if (this.parent) this.parent.living--;
+      return;
+    }
     this.parent?.childExited({ pid: this.pid, status, rtime: Date.now() - this.started });
   }
 

@@ -39,6 +39,8 @@ export interface Vfs {
   readdir(path: string): Promise<Dir[]>;
   /** The host path behind path, when the host file system serves it (to exec programs, set their cwd). */
   hostPath(path: string): string | undefined;
+  /** The host directories behind a directory: every host-backed member of a union, in order. */
+  hostPaths?(path: string): string[];
 }
 
 /** Clean a path lexically as Plan 9's cleanname does: collapse //, ., and name/.. */

@@ -15,12 +15,15 @@ import { checkInterrupt, type Code, type FnDef, type MaybePromise, Proc, RcError
 import { compileArgs, compileList, compilePatterns, compileWord, type Ex, isPromise, type Runner } from './expand.js';
 import { applyRedirs, compileRedir, type RedirStep } from './redir.js';
 import { match } from './glob.js';
-import { findCommand, runHost } from './exec.js';
+import { lookCommand, runHost } from './exec.js';
+
+const DEV_BIN = 'b'.charCodeAt(0);
 import { quote } from './print.js';
 import { PipeBuf } from '../ns/pipebuf.js';
 import { NsError } from '../ns/types.js';
 import { builtins } from '../builtins/index.js';
-import { RcUsage, type Shell } from '../builtins/types.js';
+import { type Builtin, RcUsage, type Shell } from '../builtins/types.js';
+import { commands } from '../builtins/commands.js';
 import { makeFifo } from './fifo.js';
 
 type Then = () => MaybePromise<void>;
@@ -467,7 +470,7 @@ export class Compiler implements Runner {
    */
   runChild(child: Proc, code: Code): Promise<string> {
     const finish = () => {
-      child.fds.closeAll();
+      child.done();
       return child.status;
     };
     const fail = (e: unknown): string => {
@@ -540,7 +543,7 @@ export class Compiler implements Runner {
     const child = p.fork();
     const done = f.opened.then((chan) => {
       if (!chan) {
-        child.fds.closeAll();
+        child.done();
         return '';
       }
       child.fds.set(dir === '<' ? 1 : 0, chan);
@@ -602,15 +605,52 @@ export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): Mayb
     checkE(p, r);
     return;
   }
+  // On the bare host file system the ants commands come before $path; on a namespace
+  // they are files in /bin (#b), found along $path like any program.
+  if (!p.m.kernel) {
+    const cmd = commands.get(name);
+    if (cmd) return runCommand(sh, p, name, cmd, argv);
+  }
   return (async () => {
-    const path = await findCommand(p, name);
-    if (path === undefined) {
+    const found = await lookCommand(p, name);
+    if (found === undefined) {
       await p.err(`${name}: No such file or directory`);
       checkE(p, '1');
       return;
     }
-    checkE(p, await runHost(p, path, argv));
+    if (found.dev === DEV_BIN) {
+      const cmd = commands.get(found.path.slice(found.path.lastIndexOf('/') + 1));
+      if (cmd) return runCommand(sh, p, name, cmd, argv);
+    }
+    checkE(p, await runHost(p, found.path, argv));
   })();
+}
+
+/** An ants command runs in a child of p, as a program would; its status becomes p's. */
+async function runCommand(sh: Shell, p: Proc, name: string, cmd: Builtin, argv: string[]): Promise<void> {
+  const child = p.fork();
+  if (child.k) child.k.args = argv;
+  let s: string;
+  try {
+    s = await cmd(child, argv, sh);
+  } catch (e) {
+    if (e instanceof NsError) {
+      await child.err(`${name}: ${e.message}`);
+      s = e.message;
+    } else if (e instanceof RcExit) s = e.status;
+    else if (e instanceof RcError) throw e;
+    else if (p.signal.aborted) s = 'interrupted';
+    else if (e instanceof RcUsage) {
+      await child.err(e.message);
+      s = 'usage';
+    } else {
+      await child.err(`${name}: internal error: ${e instanceof Error ? e.message : String(e)}`);
+      s = 'internal error';
+    }
+  } finally {
+    child.done();
+  }
+  checkE(p, s);
 }
 
 /** A builtin's usage error is an rc error. */

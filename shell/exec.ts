@@ -19,14 +19,19 @@ let cp: Promise<typeof import('node:child_process')> | undefined;
 
 /** Where $path finds name, or undefined. Names with a slash are not searched. */
 export async function findCommand(p: Proc, name: string): Promise<string | undefined> {
+  return (await lookCommand(p, name))?.path;
+}
+
+/** findCommand, with the device the file lives on (`b` for a command built into ants-rc). */
+export async function lookCommand(p: Proc, name: string): Promise<{ path: string; dev: number } | undefined> {
   const direct = name.includes('/') || name.startsWith('#');
   const dirs = direct ? [''] : p.get('path');
   for (const d of dirs) {
     const path = resolvePath(p.cwd, d === '' ? name : d + '/' + name);
     try {
       const st = await p.vfs.stat(path);
-      if ((st.mode & DMDIR) === 0 && (st.mode & 0o111) !== 0) return path;
-      if (direct) return path;
+      if ((st.mode & DMDIR) === 0 && (st.mode & 0o111) !== 0) return { path, dev: st.type };
+      if (direct) return { path, dev: st.type };
     } catch {
       /* not here */
     }
@@ -46,6 +51,17 @@ export function hostEnv(p: Proc): Record<string, string> {
   }
   for (const [name, fn] of p.fns) {
     if (!name.includes('=')) env['fn#' + name] = '{' + printCmd(fn.body) + '}\n';
+  }
+  // On a namespace, $path names namespace directories (/bin is a union): the program's
+  // PATH is the host directories behind them, in order.
+  const hostPaths = p.vfs.hostPaths?.bind(p.vfs);
+  if (hostPaths) {
+    const dirs: string[] = [];
+    for (const d of p.get('path')) {
+      if (d === '' || d === '.') dirs.push('.');
+      else for (const h of hostPaths(resolvePath(p.cwd, d))) if (!dirs.includes(h)) dirs.push(h);
+    }
+    env.PATH = dirs.join(':');
   }
   return env;
 }
@@ -95,6 +111,11 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   }
   const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig), background: p.background };
   p.m.kids.add(kid);
+  // On a kernel the program is a process of its own (ps, /proc/N): a note to it signals it.
+  const kp = p.k && p.m.kernel?.fork(p.k, argv);
+  if (kp) kp.onNote = (note) => void child.kill(note === 'interrupt' ? 'SIGINT' : note.includes('hangup') ? 'SIGHUP' : 'SIGTERM');
+  const onKill = () => child.kill('SIGTERM');
+  if (p.k) p.killSignal.addEventListener('abort', onKill, { once: true });
   // An interrupt that came between the check point and the spawn is for this program.
   if (p.m.interrupted && !p.background) child.kill('SIGINT');
   for (const { fd, chan } of piped) {
@@ -112,6 +133,8 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   });
   await Promise.all(pumps);
   p.m.kids.delete(kid);
+  kp?.exit(status, true);
+  if (p.k) p.killSignal.removeEventListener('abort', onKill);
   // A signal sent while the program ran (kill -INT $pid) is delivered before we go on.
   await new Promise((res) => setTimeout(res, 0));
   return status;

@@ -13,10 +13,16 @@ import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
 import type { ProcLike, Shell } from '../builtins/types.js';
 import type { Vfs } from '../ns/vfs.js';
+import type { Kernel } from '../ns/kernel.js';
+import type { KProc } from '../ns/proc.js';
 import type { SyntaxErrorInfo } from './ast.js';
+import { ProcEnv } from './kenv.js';
 
 export interface MachineOptions {
   vfs: Vfs;
+  /** The kernel and the first process on it, when the shell runs on a namespace. */
+  kernel?: Kernel;
+  kproc?: KProc;
   cwd: string;
   fds: FdTable;
   env: Record<string, string | undefined>;
@@ -28,17 +34,43 @@ export class AntsMachine implements Machine, Shell {
   readonly compiler: Compiler;
   interactive: boolean;
   kids = new Set<HostKid>();
-  interrupted = false;
+  private intr = new AbortController();
   pendingHandler: FnDef | null = null;
   private pidSeq: number;
   readonly root: Proc;
+  readonly kernel?: Kernel;
 
   constructor(o: MachineOptions) {
     this.interactive = o.interactive;
     this.pidSeq = process.pid;
     this.compiler = new Compiler(this);
-    this.root = new Proc(this, { pid: process.pid, ppid: process.ppid, vfs: o.vfs, cwd: o.cwd, fds: o.fds, flags: o.flags });
+    this.kernel = o.kernel;
+    this.root = new Proc(this, { pid: o.kproc?.pid ?? process.pid, ppid: process.ppid, vfs: o.vfs, cwd: o.cwd, fds: o.fds, flags: o.flags });
+    if (o.kproc) {
+      this.root.k = o.kproc;
+      this.root.vfs = o.kproc.ns;
+      this.root.cwd = o.cwd;
+      this.adoptKProc(this.root, o.kproc);
+      // A note to the shell itself is a signal to the shell.
+      o.kproc.onNote = (n) => this.note(n === 'interrupt' ? 'SIGINT' : n.includes('hangup') ? 'SIGHUP' : 'SIGTERM');
+    }
     this.importEnv(o.env);
+  }
+
+  /** The kernel side of a shell proc: #e is its variables, /proc/N/fd its fd table, notes kill it. */
+  adoptKProc(p: Proc, k: KProc): void {
+    k.env = new ProcEnv(p);
+    k.fds = {
+      describe: () => p.fds.describe(),
+      list: () => p.fds.list(),
+      get: (fd) => p.fds.get(fd),
+      close: (fd) => p.fds.close(fd),
+      closeAll: () => p.fds.closeAll(),
+    };
+    k.onNote = (n) => {
+      if (n === 'interrupt' && !p.background) this.note('SIGINT');
+      else p.kill(n);
+    };
   }
 
   /** Host environment -> rc variables: plan9port's ctl-A joined lists, PATH tied to path. */
@@ -65,6 +97,9 @@ export class AntsMachine implements Machine, Shell {
     if (!p.vars.has('PATH')) p.set('PATH', ['/usr/local/bin:/usr/bin:/bin']);
     else p.set('PATH', p.get('PATH'));
     if (env.HOME !== undefined && !p.vars.has('home')) p.set('home', [env.HOME]);
+    // On a namespace /bin holds the ants commands and every $PATH directory, in order:
+    // $path is Plan 9's, and host programs get the host directories behind it (exec.ts).
+    if (this.kernel) p.set('path', ['/bin']);
     p.set('ifs', [' \t\n']);
     p.set('prompt', ['% ', '\t']);
     p.set('pid', [String(p.pid)]);
@@ -88,8 +123,23 @@ export class AntsMachine implements Machine, Shell {
     else void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated').then(() => process.exit(1));
   }
 
+  /** Set by an interrupt (aborting the current signal); clearing it arms a fresh signal. */
+  get interrupted(): boolean {
+    return this.intr.signal.aborted;
+  }
+
+  set interrupted(v: boolean) {
+    if (v && !this.intr.signal.aborted) this.intr.abort();
+    else if (!v && this.intr.signal.aborted) this.intr = new AbortController();
+  }
+
+  /** Aborted by the next interrupt: what a blocking command waits on beside its work. */
+  get interruptSignal(): AbortSignal {
+    return this.intr.signal;
+  }
+
   nextPid(): number {
-    return ++this.pidSeq;
+    return this.kernel ? this.kernel.peekPid() : ++this.pidSeq;
   }
 
   compile(cmd: Cmd | null): Code {

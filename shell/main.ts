@@ -10,6 +10,8 @@ import { AntsMachine, exitCode } from './machine.js';
 import { FdTable } from './proc.js';
 import { HostVfs, stdioChan } from '../ns/hostvfs.js';
 import type { Vfs } from '../ns/vfs.js';
+import type { Kernel } from '../ns/kernel.js';
+import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
 
 const USAGE = 'usage: ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]';
@@ -71,23 +73,31 @@ function readAll(fd: number): string {
 }
 
 /**
- * The first process's file system. For now the host file system; with ANTS_NS=kernel the
- * boot namespace (host tree at / with the devices bound over it, ns/boot.ts), which the
- * namespace work makes the default once its commands and start-up cost are in place.
+ * The first process: the kernel with its devices, and a process on it in the boot
+ * namespace (ns/lib/namespace plus the host's $PATH directories in /bin, ns/boot.ts).
+ * ANTS_NS=host runs on the bare host file system instead: no namespace, no /proc, and
+ * the ants commands found before $path.
  */
-async function bootVfs(): Promise<Vfs> {
-  if (process.env.ANTS_NS !== 'kernel') return new HostVfs();
-  const [{ Kernel }, { boot }] = await Promise.all([import('../ns/kernel.js'), import('../ns/boot.js')]);
-  const k = new Kernel({
+async function bootKernel(): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
+  if (process.env.ANTS_NS === 'host') return { vfs: new HostVfs() };
+  const [{ Kernel }, { boot }, { commands }] = await Promise.all([
+    import('../ns/kernel.js'),
+    import('../ns/boot.js'),
+    import('../builtins/commands.js'),
+  ]);
+  const names = [...commands.keys()].filter((n) => !n.includes('/')).sort();
+  const kernel = new Kernel({
+    firstPid: process.pid,
+    commands: () => names,
     console: {
-      read: async () => Buffer.alloc(0),
+      read: (n) =>
+        new Promise((res) => fs.read(0, Buffer.alloc(n), 0, n, null, (e, k, b) => res(e ? Buffer.alloc(0) : b.subarray(0, k)))),
       write: (b) => fs.writeSync(1, b),
     },
   });
-  const kp = await k.init(['ants-rc']);
-  await boot(k, kp, { hostPath: (process.env.PATH ?? '').split(':') });
-  kp.cwd = cleanname(process.cwd());
-  return kp.ns;
+  const kproc = await kernel.init(['rc']);
+  await boot(kernel, kproc);
+  return { vfs: kproc.ns, kernel, kproc };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -100,9 +110,11 @@ export async function main(argv: string[]): Promise<number> {
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = process.stdin.isTTY === true;
   const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
-  const vfs = await bootVfs();
+  const { vfs, kernel, kproc } = await bootKernel();
   const m = new AntsMachine({
     vfs,
+    kernel,
+    kproc,
     cwd: cleanname(process.cwd()),
     fds,
     env: process.env,

@@ -10,6 +10,9 @@
  * the current command line, and ends a non-interactive shell as rc does.
  */
 import type { Chan, Vfs } from '../ns/vfs.js';
+import type { Kernel } from '../ns/kernel.js';
+import type { KProc } from '../ns/proc.js';
+import type { Namespace } from '../ns/namespace.js';
 import type { Cmd } from './ast.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -102,6 +105,22 @@ export class FdTable {
     for (let fd = 0; fd < this.fds.length; fd++) this.close(fd);
   }
 
+  /** The open descriptors. */
+  list(): number[] {
+    const out: number[] = [];
+    this.fds.forEach((h, fd) => h && out.push(fd));
+    return out;
+  }
+
+  /** /proc/N/fd's lines: descriptor, mode, and the name the chan was opened by. */
+  describe(): string[] {
+    const out: string[] = [];
+    this.fds.forEach((h, fd) => {
+      if (h) out.push(`${String(fd).padStart(3)} ${h.chan.hostFd !== undefined ? 'U' : 'M'} ${h.chan.path}`);
+    });
+    return out;
+  }
+
   /** The highest open descriptor, or -1. */
   max(): number {
     for (let fd = this.fds.length - 1; fd >= 0; fd--) if (this.fds[fd]) return fd;
@@ -121,8 +140,14 @@ export interface Machine {
   kids: Set<HostKid>;
   /** Set by an interrupt; the next check point unwinds the command line. */
   interrupted: boolean;
+  /** Aborted by the next interrupt, so a command blocked on I/O can stop waiting. */
+  readonly interruptSignal: AbortSignal;
   /** A handler function (sigint, sighup, …) to run at the next check point. */
   pendingHandler: FnDef | null;
+  /** The kernel whose processes mirror this shell's, when it runs on a namespace. */
+  readonly kernel?: Kernel;
+  /** Builds the kernel side of a new proc: its env view and note handling (machine.ts). */
+  adoptKProc?(p: Proc, k: KProc): void;
 }
 
 export interface HostKid {
@@ -147,6 +172,7 @@ export function checkInterrupt(p: Proc): MaybePromise<void> {
     return;
   }
   if (m.interrupted) throw new RcInterrupt();
+  if (p.killed) throw new RcExit(p.killed);
 }
 
 /**
@@ -171,9 +197,15 @@ export class Proc {
   vars: Map<string, Var>;
   fns: Map<string, FnDef>;
   fds: FdTable;
-  cwd: string;
-  vfs: Vfs;
   flags: Set<string>;
+  /** The kernel process this proc is, when the shell runs on a namespace (/proc/N, ps). */
+  k?: KProc;
+  /** Set by a note that ends this proc (kill): the next check point exits with it. */
+  killed = '';
+  private _cwd: string;
+  private _vfs: Vfs;
+  private killer?: AbortController;
+  private sig?: AbortSignal;
   jobs = new Map<number, Promise<string>>();
   /** Started with &: interrupts are not for it. */
   background = false;
@@ -188,8 +220,8 @@ export class Proc {
   ) {
     this.pid = init.pid;
     this.ppid = init.ppid;
-    this.vfs = init.vfs;
-    this.cwd = init.cwd;
+    this._vfs = init.vfs;
+    this._cwd = init.cwd;
     this.fds = init.fds;
     this.flags = init.flags ?? new Set();
     this.vars = vars ?? new Map();
@@ -210,7 +242,74 @@ export class Proc {
     );
     child.status = this.status;
     child.background = this.background;
+    if (this.k && this.m.kernel) {
+      const k = this.m.kernel.fork(this.k);
+      child.k = k;
+      child.pid = k.pid;
+      child._vfs = k.ns;
+      this.m.adoptKProc?.(child, k);
+    }
     return child;
+  }
+
+  get cwd(): string {
+    return this._cwd;
+  }
+
+  set cwd(d: string) {
+    this._cwd = d;
+    if (this.k) this.k.cwd = d;
+  }
+
+  /** The file system every path goes through; on a kernel, this process's namespace view. */
+  get vfs(): Vfs {
+    return this._vfs;
+  }
+
+  set vfs(v: Vfs) {
+    const ns = v as Partial<Namespace>;
+    if (this.k && typeof ns.forProc === 'function') {
+      const mine = ns.proc === this.k ? (v as Namespace) : ns.forProc(this.k);
+      this.k.ns = mine;
+      this._vfs = mine;
+    } else this._vfs = v;
+  }
+
+  /**
+   * rfork's namespace letters: n copies the namespace group, N starts a clean one, m
+   * forbids mounts; V gives a private, empty /srv. False when there is no namespace.
+   */
+  rfork(flags: string): boolean {
+    const ns = this._vfs as Partial<Namespace>;
+    if (typeof ns.copy !== 'function') return false;
+    if (this.k) {
+      this.k.rfork(flags.replace(/[eE]/g, ''));
+      this._vfs = this.k.ns;
+    } else {
+      if (flags.includes('N')) this._vfs = (ns as Namespace).clean();
+      else if (flags.includes('n')) this._vfs = (ns as Namespace).copy();
+      if (flags.includes('m')) (this._vfs as Namespace).group.noattach = true;
+    }
+    return true;
+  }
+
+  /** The proc is over: its descriptors close, and its kernel process exits with its status. */
+  done(): void {
+    this.fds.closeAll();
+    this.k?.exit(this.status, true);
+  }
+
+  /** A note that ends the proc (kill, hangup): wake whatever it waits on, exit at the next check. */
+  kill(note: string): void {
+    this.killed ||= note.replace(/^sys: /, '') || 'killed';
+    this.killer ??= new AbortController();
+    this.killer.abort();
+  }
+
+  /** Aborted when this proc is killed (only): what runHost passes on to its program. */
+  get killSignal(): AbortSignal {
+    this.killer ??= new AbortController();
+    return this.killer.signal;
   }
 
   /**
@@ -290,6 +389,27 @@ export class Proc {
     await c.write(typeof text === 'string' ? Buffer.from(text) : text);
   }
 
+  setFd(fd: number, chan: Chan): void {
+    this.fds.set(fd, chan);
+  }
+
+  /** Read up to count bytes from one of this proc's descriptors; empty at end of file. */
+  async read(fd: number, count = 65536): Promise<Buffer> {
+    const c = this.fds.get(fd);
+    if (!c) throw new RcError(`can't read fd ${fd}: fd not open`);
+    return c.read(count);
+  }
+
+  /** Aborted when an interrupt arrives for this proc (not if it runs in the background) or it is killed. */
+  get signal(): AbortSignal {
+    const intr = this.background ? NEVER : this.m.interruptSignal;
+    if (this.sig && (this.sig as AbortSignal & { src?: AbortSignal }).src === intr) return this.sig;
+    const s = AbortSignal.any([intr, this.killSignal]) as AbortSignal & { src?: AbortSignal };
+    s.src = intr;
+    this.sig = s;
+    return s;
+  }
+
   /** Report an error on fd 2, ignoring a closed or broken descriptor. */
   async err(text: string): Promise<void> {
     try {
@@ -299,6 +419,8 @@ export class Proc {
     }
   }
 }
+
+const NEVER = new AbortController().signal;
 
 function isPositional(name: string): boolean {
   const c = name.charCodeAt(0);

@@ -1,4 +1,4 @@
-// bind, mount, unmount and ns as rc commands, on the kernel namespace (ANTS_NS=kernel).
+// bind, mount, unmount and ns as rc commands, on the kernel namespace (the default).
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 const BIN = path.resolve(__dirname, '..', 'bin', 'ants-rc.js');
 
-function rc(script: string, env: Record<string, string> = { ANTS_NS: 'kernel' }) {
+function rc(script: string, env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-ns-'));
   fs.mkdirSync(path.join(dir, 'a'));
   fs.mkdirSync(path.join(dir, 'b'));
@@ -38,11 +38,6 @@ describe('bind', () => {
   test('ns prints the binds as proc(3) does: the self entry, then the member', () => {
     const r = rc('bind -a a /n/u; ns | grep /n/u');
     expect(r.out).toBe('bind  /n/u /n/u\nbind -a D/a /n/u\n');
-  });
-  test('without a namespace the commands say so', () => {
-    const r = rc('bind a b', {});
-    expect(r.err).toBe('bind: no namespace: this shell runs on the bare host file system\n');
-    expect(r.code).toBe(1);
   });
 });
 
@@ -85,3 +80,15 @@ describe('newns', () => {
   });
 });
 
+
+describe('ANTS_NS=host: the bare host file system', () => {
+  test('$path is the host PATH and namespace builtins say there is no namespace', () => {
+    const r = rc('echo $path; bind a b; echo $status', { ANTS_NS: 'host', PATH: '/usr/bin:/bin' });
+    expect(r.out).toBe('/usr/bin /bin\nno namespace\n');
+    expect(r.err).toBe('bind: no namespace: this shell runs on the bare host file system\n');
+  });
+  test('the default is the kernel namespace: $path is /bin, and /proc lists the shell', () => {
+    const r = rc('echo $path; x=/proc/*; ~ /proc/$pid $x && echo listed', {});
+    expect(r.out).toBe('/bin\nlisted\n');
+  });
+});

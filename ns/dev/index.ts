@@ -7,7 +7,9 @@
  */
 import type { Kernel } from '../kernel.js';
 import type { Fid, FileServer } from '../types.js';
+import { binDevice } from './bin.js';
 import { consDevice } from './cons.js';
+import { dupDevice } from './dup.js';
 import { envDevice } from './env.js';
 import { hostDevice } from './host.js';
 import { pipeDevice } from './pipe.js';
@@ -45,5 +47,7 @@ export function makeDevices(k: Kernel): Device[] {
     srvDevice(k),
     pipeDevice(k),
     hostDevice(k),
+    binDevice(k),
+    dupDevice(k),
   ];
 }
