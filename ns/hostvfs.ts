@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import { type Chan, type Vfs, OAPPEND } from './vfs.js';
-import { type Dir, DMDIR, OTRUNC, QTDIR, QTFILE } from './types.js';
+import { type Dir, DMDIR, NsError, OTRUNC, QTDIR, QTFILE } from './types.js';
+import { Ebadchar, Eexist, Eisdir, Eperm } from './errors.js';
+import { idName } from './dev/host.js';
 import { hostError } from './hosterr.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,17 +78,17 @@ export class HostChan implements Chan {
 export function statToDir(st: fs.Stats, name: string): Dir {
   const isDir = st.isDirectory();
   return {
-    type: 0,
-    dev: st.dev,
+    type: 0x55, // 'U', the host file system's device letter
+    dev: 0,
     qid: { type: isDir ? QTDIR : QTFILE, vers: Math.floor(st.mtimeMs) >>> 0, path: st.ino },
     mode: (isDir ? DMDIR : 0) | (st.mode & 0o777),
     atime: Math.floor(st.atimeMs / 1000),
     mtime: Math.floor(st.mtimeMs / 1000),
     length: isDir ? 0 : st.size,
     name,
-    uid: String(st.uid),
-    gid: String(st.gid),
-    muid: '',
+    uid: idName('users', st.uid),
+    gid: idName('groups', st.gid),
+    muid: idName('users', st.uid),
   };
 }
 
@@ -151,40 +153,59 @@ export class HostVfs implements Vfs {
   }
 
   async readdir(path: string): Promise<Dir[]> {
-    let ents: fs.Dirent[];
+    let names: string[];
     try {
-      ents = await fs.promises.readdir(path, { withFileTypes: true });
+      names = await fs.promises.readdir(path);
     } catch (e) {
       throw hostError(e, path);
     }
-    return ents.map((d) => {
-      const isDir = d.isDirectory() || (d.isSymbolicLink() && isDirSync(path + '/' + d.name));
-      return {
-        type: 0,
-        dev: 0,
-        qid: { type: isDir ? QTDIR : QTFILE, vers: 0, path: 0 },
-        mode: isDir ? DMDIR | 0o755 : 0o644,
-        atime: 0,
-        mtime: 0,
-        length: 0,
-        name: d.name,
-        uid: '',
-        gid: '',
-        muid: '',
-      };
-    });
+    const out: Dir[] = [];
+    for (const name of names) {
+      const p = path === '/' ? '/' + name : path + '/' + name;
+      // A dangling symbolic link is listed as itself.
+      const st = fs.statSync(p, { throwIfNoEntry: false }) ?? fs.lstatSync(p, { throwIfNoEntry: false });
+      if (st) out.push(statToDir(st, name));
+    }
+    return out;
+  }
+
+  remove(path: string): Promise<void> {
+    return new Promise((res, rej) =>
+      fs.lstat(path, (e, st) => {
+        if (e) return rej(hostError(e, path));
+        const done = (e2: NodeJS.ErrnoException | null) => (e2 ? rej(hostError(e2, path)) : res());
+        if (st.isDirectory()) fs.rmdir(path, done);
+        else fs.unlink(path, done);
+      }),
+    );
+  }
+
+  async wstat(path: string, d: Partial<Dir>): Promise<void> {
+    const keep = (n: number | undefined): n is undefined => n === undefined || n === -1 || n === 0xffffffff || n >= 2 ** 53;
+    try {
+      const st = fs.statSync(path);
+      if (!keep(d.length)) {
+        if (st.isDirectory()) throw new NsError(Eisdir);
+        fs.truncateSync(path, d.length);
+      }
+      if (!keep(d.mode)) {
+        if (((d.mode & DMDIR) !== 0) !== st.isDirectory()) throw new NsError(Eperm);
+        fs.chmodSync(path, d.mode & 0o777);
+      }
+      if (!keep(d.mtime) || !keep(d.atime)) fs.utimesSync(path, keep(d.atime) ? st.atime : d.atime, keep(d.mtime) ? st.mtime : d.mtime);
+      if (d.name !== undefined && d.name !== '' && d.name !== base(path)) {
+        if (d.name.includes('/') || d.name === '.' || d.name === '..') throw new NsError(Ebadchar);
+        const np = path.slice(0, path.lastIndexOf('/') + 1) + d.name;
+        if (fs.existsSync(np)) throw new NsError(Eexist);
+        fs.renameSync(path, np);
+      }
+    } catch (e) {
+      throw hostError(e, path);
+    }
   }
 
   hostPath(path: string): string | undefined {
     return path.startsWith('/') ? path : undefined;
-  }
-}
-
-function isDirSync(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -151,3 +151,17 @@ test('normalizeRefStderr rewrites only the reference name', () => {
   expect(normalizeRefStderr('rc (/usr/lib/plan9/bin/rc): null list in concatenation\n')).toBe('rc: null list in concatenation\n');
   expect(normalizeRefStderr('f: rc (/usr/lib/plan9/bin/rc): can\'t open: x\nrc: y\n')).toBe("f: rc: can't open: x\nrc: y\n");
 });
+
+describe('ref-path: plan9 (the reference finds 9base programs first)', () => {
+  test('in the preamble it applies to every case; in a case, to that case', () => {
+    const all = parseSpec('# p9\n## ref-path: plan9\n\n#### a\necho\n#### b\necho\n', 'p.rcspec');
+    expect(all.map((c) => c.refPath)).toEqual(['plan9', 'plan9']);
+    const one = parseSpec('#### a\necho\n## ref-path: plan9\n#### b\necho\n', 'p.rcspec');
+    expect(one.map((c) => c.refPath)).toEqual(['plan9', undefined]);
+    expect(formatCase(one[0]!)).toContain('## ref-path: plan9\n');
+  });
+  test('any other value, or any other directive in the preamble, is an error', () => {
+    expect(() => parseSpec('#### a\necho\n## ref-path: gnu\n', 'p.rcspec')).toThrow(/p\.rcspec:3: .*ref-path: plan9/);
+    expect(() => parseSpec('## stdout: x\n#### a\necho\n', 'p.rcspec')).toThrow(/p\.rcspec:1: directive before/);
+  });
+});

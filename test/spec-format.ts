@@ -14,6 +14,9 @@
 //   ## args: a b c                               (arguments after the script name)
 //   ## setup: touch a.c                          (a /bin/sh command run first in the case's dir)
 //   ## ref: skip <why>                           (the reference rc cannot run the case)
+//   ## ref-path: plan9                           (the reference run puts /usr/lib/plan9/bin first
+//                                                 in PATH, so it uses 9base's Plan 9 programs; in
+//                                                 a file's preamble it applies to every case)
 //   ## ants-stdout: / ants-STDOUT: / ants-stderr: / ants-STDERR: / ants-status:
 //   ## why: <reason>                             (required with any ants-... or ref: skip)
 //
@@ -48,6 +51,8 @@ export interface SpecCase {
   setup?: string;
   /** Set when the reference cannot run the case: the reason. */
   refSkip?: string;
+  /** 'plan9': the reference run finds 9base's Plan 9 programs (/usr/lib/plan9/bin) first. */
+  refPath?: 'plan9';
   why?: string;
 }
 
@@ -85,6 +90,7 @@ const ONE_LINE_KEYS = new Set([
   'args',
   'setup',
   'ref',
+  'ref-path',
   'why',
   'ants-stdout',
   'ants-stderr',
@@ -105,6 +111,11 @@ function parseStatus(v: string, fail: (m: string) => never): number {
   return Number(v);
 }
 
+function parseRefPath(v: string | undefined, fail: (m: string) => never): 'plan9' {
+  if (v?.trim() !== 'plan9') fail(`"## ref-path:" must read "## ref-path: plan9", got "${v ?? ''}"`);
+  return 'plan9';
+}
+
 function words(v: string): string[] {
   return v.split(/[ \t]+/).filter((w) => w !== '');
 }
@@ -121,11 +132,16 @@ export function parseSpec(text: string, file: string): SpecCase[] {
     throw new SpecFormatError(file, lineNo, msg);
   };
 
-  // Preamble: blank lines and comments.
+  // Preamble: blank lines, comments, and file-wide directives (only ref-path).
+  let fileRefPath: 'plan9' | undefined;
   while (i < lines.length && !CASE_RE.test(lines[i]!)) {
     const l = lines[i]!;
     if (l.trim() !== '' && !l.startsWith('#')) fail(i + 1, `text before the first case must be blank or a "#" comment: ${JSON.stringify(l)}`);
-    if (l.startsWith('## ')) fail(i + 1, `directive before the first "#### " case line`);
+    if (l.startsWith('## ')) {
+      const m = DIRECTIVE_RE.exec(l);
+      if (!m || m[1] !== 'ref-path') fail(i + 1, `directive before the first "#### " case line`);
+      fileRefPath = parseRefPath(m![2], (msg) => fail(i + 1, msg));
+    }
     i++;
   }
 
@@ -211,6 +227,8 @@ export function parseSpec(text: string, file: string): SpecCase[] {
       c.refSkip = r![1]!.trim();
     }
     if (values.has('why')) c.why = values.get('why')!.trim();
+    const rp = values.has('ref-path') ? parseRefPath(values.get('ref-path'), (m) => fail(lineOf('ref-path'), m)) : fileRefPath;
+    if (rp !== undefined) c.refPath = rp;
     const hasOverride = Object.keys(c.ants).length > 0;
     if ((hasOverride || c.refSkip !== undefined) && !c.why) {
       const at = hasOverride ? Math.min(...['ants-stdout', 'ants-stderr', 'ants-status'].filter((f) => seen.has(f)).map((f) => seen.get(f)!)) : lineOf('ref');
@@ -245,6 +263,7 @@ export function formatCase(c: SpecCase): string {
   out += formatText('stderr', c.expect.stderr);
   if (c.expect.status !== 0) out += `## status: ${c.expect.status}\n`;
   if (c.refSkip !== undefined) out += `## ref: skip ${c.refSkip}\n`;
+  if (c.refPath !== undefined) out += `## ref-path: ${c.refPath}\n`;
   if (c.ants.stdout !== undefined) out += c.ants.stdout === '' ? '## ants-STDOUT:\n## END\n' : formatText('ants-stdout', c.ants.stdout);
   if (c.ants.stderr !== undefined) out += c.ants.stderr === '' ? '## ants-STDERR:\n## END\n' : formatText('ants-stderr', c.ants.stderr);
   if (c.ants.status !== undefined) out += `## ants-status: ${c.ants.status}\n`;

@@ -4,10 +4,13 @@
 //   SPEC_ONLY=ants  register only the ants-rc tests
 //   SPEC_ONLY=ref   register only the reference tests
 //   SPEC_JOBS=n     how many shells run at once (default 4)
+//   SPEC_FILES=re   only the .rcspec files whose names match the regular expression re
 //
 // Each case runs in a fresh temporary directory holding the script as case.rc,
 // as `<shell> [flags] ./case.rc [args]` with the environment exactly
-// {PATH, HOME=<the directory>, LANG}. The script is named ./case.rc, not
+// {PATH, HOME=<the directory>, LANG}; for the reference run of a case marked
+// `## ref-path: plan9`, PATH starts with /usr/lib/plan9/bin (9base's Plan 9
+// programs). The script is named ./case.rc, not
 // case.rc, because the reference runs its script with `. $*`, and `.` looks a
 // name without a slash up in $path, which does not hold the current directory.
 import { spawn } from 'node:child_process';
@@ -56,8 +59,12 @@ interface Outcome extends Expect {
   signal: string | null;
 }
 
-function caseEnv(dir: string): NodeJS.ProcessEnv {
-  return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' };
+const PLAN9_BIN = '/usr/lib/plan9/bin';
+
+/** The case's environment; plan9 puts 9base's programs first (the reference run of `## ref-path: plan9`). */
+function caseEnv(dir: string, path?: 'plan9'): NodeJS.ProcessEnv {
+  const base = '/usr/local/bin:/usr/bin:/bin';
+  return { PATH: path === 'plan9' ? `${PLAN9_BIN}:${base}` : base, HOME: dir, LANG: 'C.UTF-8' };
 }
 
 function killGroup(pid: number | undefined): void {
@@ -84,7 +91,7 @@ function runSetup(dir: string, setup: string): Promise<void> {
   });
 }
 
-async function runCase(shell: string[], c: SpecCase): Promise<Outcome> {
+async function runCase(shell: string[], c: SpecCase, path?: 'plan9'): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'rcspec-'));
   try {
     writeFileSync(join(dir, 'case.rc'), c.script);
@@ -92,7 +99,7 @@ async function runCase(shell: string[], c: SpecCase): Promise<Outcome> {
     return await new Promise<Outcome>((resolve, reject) => {
       const p = spawn(shell[0]!, [...shell.slice(1), ...c.flags, './case.rc', ...c.args], {
         cwd: dir,
-        env: caseEnv(dir),
+        env: caseEnv(dir, path),
         stdio: [c.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         detached: true, // its own process group, so a timeout can kill everything it started
       });
@@ -186,8 +193,9 @@ function check(c: SpecCase, shellName: string, want: Expect, got: Outcome): void
   throw new Error(`${where}: output differs\n--- script ---\n${show(c.script)}${extra.map((e) => `--- ${e}\n`).join('')}${bad.join('')}`);
 }
 
+const fileRe = new RegExp(process.env.SPEC_FILES ?? '');
 const files = readdirSync(specDir)
-  .filter((f) => f.endsWith('.rcspec'))
+  .filter((f) => f.endsWith('.rcspec') && fileRe.test(f))
   .sort();
 if (files.length === 0) throw new Error(`no .rcspec files in ${specDir}`);
 const suites = files.map((f) => ({ file: f, cases: parseSpec(readFileSync(join(specDir, f), 'utf8'), `test/spec/${f}`) }));
@@ -216,7 +224,7 @@ for (const { file, cases } of suites) {
       if (runRef && c.refSkip === undefined) {
         test.skipIf(!hasRef)(`ref: ${file} › ${c.name}`, async () => {
           ran.ref++;
-          const got = await withSlot(() => runCase([REF_RC], c));
+          const got = await withSlot(() => runCase([REF_RC], c, c.refPath));
           got.stderr = normalizeRefStderr(got.stderr);
           check(c, 'reference rc', c.expect, got);
         });

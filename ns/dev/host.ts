@@ -60,7 +60,8 @@ function names(file: string): Map<number, string> {
   return m;
 }
 
-function idName(kind: 'users' | 'groups', id: number): string {
+/** A host user or group id by name, as /etc/passwd and /etc/group give it (else the number). */
+export function idName(kind: 'users' | 'groups', id: number): string {
   idNames ??= { users: names('/etc/passwd'), groups: names('/etc/group') };
   return idNames[kind].get(id) ?? String(id);
 }

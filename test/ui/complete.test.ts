@@ -32,6 +32,12 @@ function memVfs(tree: Record<string, string[]>): Vfs {
     create: async (): Promise<Chan> => {
       throw new Error('no');
     },
+    remove: async () => {
+      throw new Error('no');
+    },
+    wstat: async () => {
+      throw new Error('no');
+    },
     stat: async (p) => {
       if (tree[p]) return dir(p.split('/').pop() ?? '/', true);
       throw new Error(`'${p}' does not exist`);
