@@ -7,7 +7,7 @@
  * files created in / go to the host); /n and /mnt are mntgen directories (posted as
  * slashn and slashmnt).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Kernel } from './kernel.js';
 import { newns, type NsFileOptions } from './nsfile.js';
@@ -17,8 +17,14 @@ import { Mntgen } from './srv/mntgen.js';
 
 /** The namespace file shipped in the package (ns/lib/namespace), or $ANTS_NAMESPACE. */
 export function namespaceFile(env: NodeJS.ProcessEnv = process.env): { name: string; text: string } {
-  const name = env.ANTS_NAMESPACE || fileURLToPath(new URL('../../ns/lib/namespace', import.meta.url));
+  const name = env.ANTS_NAMESPACE || shipped();
   return { name, text: readFileSync(name, 'utf8') };
+}
+
+/** ns/lib/namespace, seen from the source (ns/boot.ts) or from the build (dist/ns, dist/bundle). */
+function shipped(): string {
+  const beside = fileURLToPath(new URL('./lib/namespace', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../../ns/lib/namespace', import.meta.url));
 }
 
 /** The boot namespace: the namespace file, then the host's $PATH directories after #b in /bin. */

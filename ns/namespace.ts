@@ -76,6 +76,8 @@ function lastName(p: Parsed): string {
   return p.names.length > 0 ? p.names[p.names.length - 1]! : p.base;
 }
 
+const DEV_M = 'M'.codePointAt(0)!;
+
 export class Namespace implements Vfs {
   private readonly as: RunAs;
 
@@ -90,7 +92,11 @@ export class Namespace implements Vfs {
   /** A namespace holding nothing but `#/` at `/` (rfork N's starting point). */
   static async fresh(kernel: Kernel, proc?: KProc): Promise<Namespace> {
     const root = await kernel.attach('/', '');
-    return new Namespace(kernel, new NsGroup(root.c.incref()), proc);
+    // The group's root is named `/`, as /proc/N/ns shows it, not `#/`.
+    const fid = (await root.c.fid.walk([])).fid;
+    if (!fid) throw new NsError(Eexist);
+    if (root.owned) root.c.release();
+    return new Namespace(kernel, new NsGroup(new KChan(fid, root.c.dev, '/')), proc);
   }
 
   /** rfork n: a copy of the group, for this process. */
@@ -286,7 +292,9 @@ export class Namespace implements Vfs {
         for (;;) {
           const b = await ch.read(65536);
           if (b.length === 0) return out;
-          for (const d of unpackDirs(b)) out.push(d);
+          // Kernel devices fill in their letter; what a mounted server sends is `M`'s, as
+          // Plan 9's mount driver marks every entry it passes on.
+          for (const d of unpackDirs(b)) out.push(d.type === 0 ? { ...d, type: DEV_M } : d);
         }
       } finally {
         ch.close();
@@ -381,15 +389,26 @@ export class Namespace implements Vfs {
     return guard(async () => {
       this.checkFlag(flag, false);
       const nw = await this.namec(newPath, true);
+      // Through a mount point the walk ends on the mounted root, named for its server;
+      // the entry is named by the path given, as Plan 9's chan keeps the name walked.
+      let to = nw.c;
+      if (to.path !== newPath && !newPath.startsWith('#')) {
+        const fid = nw.owned ? nw.c.fid : (await this.as(() => nw.c.fid.walk([]))).fid;
+        if (!fid) throw new NsError(Eexist);
+        to = new KChan(fid, nw.c.dev, newPath);
+        nw.owned = false;
+      } else if (nw.owned) {
+        nw.owned = false;
+      } else to.incref();
       try {
         const old = await this.namec(oldPath, false);
         try {
-          return this.group.table.mount(nw.c, nw.head, old.c, flag);
+          return this.group.table.mount(to, nw.head, old.c, flag);
         } finally {
           this.release(old);
         }
       } finally {
-        this.release(nw);
+        to.release();
       }
     });
   }

@@ -25,6 +25,9 @@ export interface Chan {
   readonly path: string;
   /** Put bytes back at the front, for the next read (pipes: what a host program left unread). */
   unread?(data: Buffer): void;
+  /** Read or write at an explicit offset, leaving the chan's own alone (files on a server; not unions). */
+  pread?(offset: number, count: number): Promise<Buffer>;
+  pwrite?(offset: number, data: Buffer): Promise<number>;
   /** Resolves when a read would not wait (data or end of file), consuming nothing. */
   ready?(): Promise<void>;
 }
@@ -41,6 +44,10 @@ export interface Vfs {
   hostPath(path: string): string | undefined;
   /** The host directories behind a directory: every host-backed member of a union, in order. */
   hostPaths?(path: string): string[];
+  /** Remove a file or an empty directory. */
+  remove(path: string): Promise<void>;
+  /** 9P wstat: change what dir sets (name renames within its directory, length truncates, mode, mtime). */
+  wstat(path: string, dir: Partial<Dir>): Promise<void>;
 }
 
 /** Clean a path lexically as Plan 9's cleanname does: collapse //, ., and name/.. */
@@ -62,6 +69,15 @@ export function cleanname(path: string): string {
 
 /** Join a path to a directory the way the shell resolves a relative name. */
 export function resolvePath(cwd: string, path: string): string {
-  if (path.startsWith('/') || path.startsWith('#')) return cleanname(path);
+  if (path.startsWith('#')) {
+    // `#x` and its spec stay as written (`#/` is a device too); what follows is cleaned.
+    const letter = String.fromCodePoint(path.codePointAt(1) ?? 0);
+    const at = 1 + letter.length;
+    const slash = path.indexOf('/', at);
+    if (slash < 0) return path;
+    const rest = cleanname(path.slice(slash));
+    return path.slice(0, slash) + (rest === '/' ? '' : rest);
+  }
+  if (path.startsWith('/')) return cleanname(path);
   return cleanname(cwd + '/' + path);
 }

@@ -619,7 +619,9 @@ export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): Mayb
       return;
     }
     if (found.dev === DEV_BIN) {
-      const cmd = commands.get(found.path.slice(found.path.lastIndexOf('/') + 1));
+      // /bin/ls, /bin/ip/ipconfig: the name below #b's root (its last one or two elements).
+      const parts = found.path.split('/');
+      const cmd = commands.get(parts.slice(-2).join('/')) ?? commands.get(parts[parts.length - 1]!);
       if (cmd) return runCommand(sh, p, name, cmd, argv);
     }
     checkE(p, await runHost(p, found.path, argv));

@@ -17,14 +17,16 @@ import { printCmd } from './print.js';
 // child_process (and the net stack under it) loads only when a host program first runs.
 let cp: Promise<typeof import('node:child_process')> | undefined;
 
-/** Where $path finds name, or undefined. Names with a slash are not searched. */
+/** Where $path finds name, or undefined. */
 export async function findCommand(p: Proc, name: string): Promise<string | undefined> {
   return (await lookCommand(p, name))?.path;
 }
 
 /** findCommand, with the device the file lives on (`b` for a command built into ants-rc). */
 export async function lookCommand(p: Proc, name: string): Promise<{ path: string; dev: number } | undefined> {
-  const direct = name.includes('/') || name.startsWith('#');
+  // As rc's searchpath: only /, #, ./ and ../ names are taken as they are; `ip/ipconfig`
+  // is looked for along $path like any other name.
+  const direct = name.startsWith('/') || name.startsWith('#') || name.startsWith('./') || name.startsWith('../');
   const dirs = direct ? [''] : p.get('path');
   for (const d of dirs) {
     const path = resolvePath(p.cwd, d === '' ? name : d + '/' + name);

@@ -10,6 +10,13 @@ import { EnvGroup } from '../ns/proc.js';
 import type { Proc } from './proc.js';
 import { printCmd } from './print.js';
 
+/**
+ * Bytes written to #e that are not a NUL-terminated list read back as written (as Plan 9's
+ * #e keeps a file's bytes). They are kept by the value they became, which forked procs
+ * share until either sets the variable again.
+ */
+const written = new WeakMap<string[], Buffer>();
+
 export class ProcEnv extends EnvGroup {
   constructor(private readonly p: Proc) {
     super();
@@ -36,11 +43,15 @@ export class ProcEnv extends EnvGroup {
 
   override readFile(name: string): Buffer | undefined {
     const v = this.get(name);
-    return v === undefined ? undefined : EnvGroup.encode(v);
+    if (v === undefined) return undefined;
+    const cur = this.p.vars.get(name)?.v;
+    return (cur && written.get(cur)) ?? EnvGroup.encode(v);
   }
 
   override writeFile(name: string, b: Buffer): void {
-    this.set(name, EnvGroup.decode(b));
+    const value = EnvGroup.decode(b);
+    this.set(name, value);
+    if (b.length > 0 && b[b.length - 1] !== 0) written.set(value, Buffer.from(b));
   }
 
   override has(name: string): boolean {

@@ -85,7 +85,7 @@ async function bootKernel(): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc 
     import('../ns/boot.js'),
     import('../builtins/commands.js'),
   ]);
-  const names = [...commands.keys()].filter((n) => !n.includes('/')).sort();
+  const names = [...commands.keys()].sort();
   const kernel = new Kernel({
     firstPid: process.pid,
     commands: () => names,

@@ -206,6 +206,9 @@ export class Proc {
   private _vfs: Vfs;
   private killer?: AbortController;
   private sig?: AbortSignal;
+  /** Living children, which a kill passes on to (the commands this rc is running). */
+  private kids?: Set<Proc>;
+  private parent?: Proc;
   jobs = new Map<number, Promise<string>>();
   /** Started with &: interrupts are not for it. */
   background = false;
@@ -248,6 +251,8 @@ export class Proc {
       child.pid = k.pid;
       child._vfs = k.ns;
       this.m.adoptKProc?.(child, k);
+      (this.kids ??= new Set()).add(child);
+      child.parent = this;
     }
     return child;
   }
@@ -297,6 +302,8 @@ export class Proc {
   done(): void {
     this.fds.closeAll();
     this.k?.exit(this.status, true);
+    this.parent?.kids?.delete(this);
+    this.parent = undefined;
   }
 
   /** A note that ends the proc (kill, hangup): wake whatever it waits on, exit at the next check. */
@@ -304,6 +311,8 @@ export class Proc {
     this.killed ||= note.replace(/^sys: /, '') || 'killed';
     this.killer ??= new AbortController();
     this.killer.abort();
+    // What this rc is running in the foreground dies with it; its & jobs live on.
+    if (this.kids) for (const c of this.kids) if (!c.background || this.background) c.kill(note);
   }
 
   /** Aborted when this proc is killed (only): what runHost passes on to its program. */

@@ -52,8 +52,9 @@ export function compileRedir(r: Redir, run: Runner): RedirStep {
   switch (r.t) {
     case 'dup':
       return (p, t) => {
+        // A dup from a descriptor that is not open fails and leaves the target as it was.
         if (r.to === null) t.close(r.fd);
-        else if (!t.dup(r.fd, r.to)) t.close(r.fd);
+        else t.dup(r.fd, r.to);
       };
     case 'here':
       return (p, t) => {
