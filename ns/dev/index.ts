@@ -16,6 +16,7 @@ import { pipeDevice } from './pipe.js';
 import { procDevice } from './proc.js';
 import { rootDevice } from './root.js';
 import { srvDevice } from './srv.js';
+import { netDevices } from '../net/index.js';
 import { type Node, TreeFid } from './tree.js';
 
 export interface Device {
@@ -49,5 +50,6 @@ export function makeDevices(k: Kernel): Device[] {
     hostDevice(k),
     binDevice(k),
     dupDevice(k),
+    ...netDevices(k),
   ];
 }

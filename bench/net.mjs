@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Benchmarks for the /net emulator (dist/ns/net and dist/builtins/net, built by `npm run
+// build`), each printed beside raw Node TCP on loopback measured in the same run. Figures
+// and ratios only, never an assertion. Real traffic goes to 127/8 only.
+//
+//   connections/s  dial(2) + listen + accept + hangup through a kernel namespace (cs,
+//                  clone, ctl, listen, data — every step a file operation), against
+//                  net.connect + accept + close on 127.0.0.1;
+//   stream         one connection, 64 KiB writes, reader reading 64 KiB: MB/s through the
+//                  emulator (two processes of one kernel; the shared daemon is not built
+//                  yet, so "two sessions" are two processes here), against a Node socket
+//                  pair on 127.0.0.1;
+//   host ↔ 127/8   a host client (nc when installed, else a Node socket) reading a stream
+//                  from an emulated listener on 127.0.0.99, and Node clients connecting to
+//                  it, against the same from a plain Node server.
+//
+// Each figure is the median of ROUNDS rounds, rounds of compared figures interleaved.
+//
+//   node bench/net.mjs        or      node bench/run.mjs net
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist');
+if (!fs.existsSync(join(dist, 'ns', 'net', 'index.js'))) throw new Error('dist/ns/net is missing: run `npm run build` first');
+const { Kernel } = await import(join(dist, 'ns', 'kernel.js'));
+const { MREPL, MAFTER } = await import(join(dist, 'ns', 'mount.js'));
+const { setNetWorld, NetWorld } = await import(join(dist, 'ns', 'net', 'index.js'));
+const { dial, announce, listen, accept } = await import(join(dist, 'builtins', 'net', 'dial.js'));
+
+const ROUNDS = 7;
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = (n) => `${Math.round(n).toLocaleString('en-US').padStart(9)}/s`;
+const mbs = (n) => `${n.toFixed(0).padStart(7)} MB/s`;
+const x = (r) => `${r.toFixed(2)}×`;
+const hasNc = spawnSync('sh', ['-c', 'command -v nc'], { stdio: 'ignore' }).status === 0;
+
+async function emulator() {
+  const cons = { read: async () => Buffer.alloc(0), write: (b) => b.length };
+  const k = new Kernel({ user: 'bench', sysname: 'bench', srvDir: null, console: cons });
+  const world = new NetWorld({ realnet: true });
+  setNetWorld(k, world);
+  const p = await k.init(['bench']);
+  await p.ns.bind('#I0', '/net', MREPL);
+  await p.ns.bind('#l0', '/net', MAFTER);
+  const other = k.fork(p, ['client']);
+  return { k, world, server: p.ns, client: other.ns };
+}
+
+/** Interleave rounds of fns (each returns a figure); medians. */
+async function interleave(fns) {
+  const out = fns.map(() => []);
+  for (let r = 0; r < ROUNDS + 1; r++) {
+    for (let j = 0; j < fns.length; j++) {
+      const f = await fns[(j + r) % fns.length]();
+      if (r > 0) out[(j + r) % fns.length].push(f);
+    }
+  }
+  return out.map(median);
+}
+
+/* ---------- connections per second ---------- */
+
+async function emuConnRate(e, port, n) {
+  const a = await announce(e.server, `tcp!*!${port}`);
+  const serving = (async () => {
+    for (let i = 0; i < n; i++) {
+      const call = await listen(e.server, a.dir);
+      const d = await accept(e.server, call);
+      d.close();
+      call.ctl.close();
+    }
+  })();
+  const t0 = now();
+  for (let i = 0; i < n; i++) {
+    const c = await dial(e.client, `tcp!192.168.0.100!${port}`);
+    c.data.close();
+    c.ctl.close();
+  }
+  await serving;
+  const ms = now() - t0;
+  a.ctl.close();
+  return (n / ms) * 1000;
+}
+
+async function nodeConnRate(host, port, n) {
+  const t0 = now();
+  for (let i = 0; i < n; i++) {
+    await new Promise((resolve, reject) => {
+      const s = net.connect(port, host, () => {
+        s.destroy();
+        resolve();
+      });
+      s.on('error', reject);
+    });
+  }
+  return (n / (now() - t0)) * 1000;
+}
+
+function nodeServer(host, onConn = (s) => s.on('error', () => {}).resume()) {
+  return new Promise((resolve) => {
+    const srv = net.createServer(onConn);
+    srv.listen(0, host, () => resolve(srv));
+  });
+}
+
+/* ---------- streams ---------- */
+
+const CHUNK = Buffer.alloc(64 * 1024, 0x5a);
+const STREAM = 512 * 1024 * 1024;
+
+async function emuStream(e, port) {
+  const a = await announce(e.server, `tcp!*!${port}`);
+  const callP = listen(e.server, a.dir);
+  const c = await dial(e.client, `tcp!192.168.0.100!${port}`);
+  const call = await callP;
+  const d = await accept(e.server, call);
+  const t0 = now();
+  const writer = (async () => {
+    for (let sent = 0; sent < STREAM; sent += CHUNK.length) await c.data.write(CHUNK);
+    await c.data.write(Buffer.alloc(0));
+  })();
+  let got = 0;
+  for (let b = await d.read(65536); b.length > 0; b = await d.read(65536)) got += b.length;
+  await writer;
+  const ms = now() - t0;
+  for (const x of [d, call.ctl, c.data, c.ctl, a.ctl]) x.close();
+  return got / 1e6 / (ms / 1000);
+}
+
+async function nodeStream() {
+  let done;
+  const finished = new Promise((r) => (done = r));
+  const srv = await nodeServer('127.0.0.1', (s) => {
+    let got = 0;
+    s.on('data', (b) => (got += b.length));
+    s.on('end', () => done(got));
+  });
+  const port = srv.address().port;
+  const s = net.connect(port, '127.0.0.1');
+  await new Promise((r) => s.once('connect', r));
+  const t0 = now();
+  for (let sent = 0; sent < STREAM; sent += CHUNK.length) {
+    if (!s.write(CHUNK)) await new Promise((r) => s.once('drain', r));
+  }
+  s.end();
+  const got = await finished;
+  const ms = now() - t0;
+  srv.close();
+  return got / 1e6 / (ms / 1000);
+}
+
+/* ---------- host clients against a 127/8 listener ---------- */
+
+const HOSTSTREAM = 256 * 1024 * 1024;
+
+/** A host client reading everything from host!port: nc when installed. */
+function hostRead(host, port) {
+  if (!hasNc) {
+    return new Promise((resolve, reject) => {
+      let got = 0;
+      const t0 = now();
+      const s = net.connect(port, host);
+      s.on('data', (b) => (got += b.length));
+      s.on('end', () => resolve(got / 1e6 / ((now() - t0) / 1000)));
+      s.on('error', reject);
+    });
+  }
+  return new Promise((resolve) => {
+    const t0 = now();
+    const c = spawn('sh', ['-c', `nc -d ${host} ${port} | wc -c`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (b) => (out += b));
+    c.on('close', () => resolve(Number(out.trim()) / 1e6 / ((now() - t0) / 1000)));
+  });
+}
+
+async function emuHostStream(e, port) {
+  const a = await announce(e.server, `tcp!127.0.0.99!${port}`);
+  const serving = (async () => {
+    const call = await listen(e.server, a.dir);
+    const d = await accept(e.server, call);
+    for (let sent = 0; sent < HOSTSTREAM; sent += CHUNK.length) await d.write(CHUNK);
+    d.close();
+    call.ctl.close();
+  })();
+  const r = await hostRead('127.0.0.99', port);
+  await serving;
+  a.ctl.close();
+  return r;
+}
+
+async function nodeHostStream() {
+  const srv = await nodeServer('127.0.0.98', async (s) => {
+    s.on('error', () => {});
+    for (let sent = 0; sent < HOSTSTREAM; sent += CHUNK.length) {
+      if (!s.write(CHUNK)) await new Promise((r) => s.once('drain', r));
+    }
+    s.end();
+  });
+  const r = await hostRead('127.0.0.98', srv.address().port);
+  srv.close();
+  return r;
+}
+
+async function emuHostConnRate(e, port, n) {
+  const a = await announce(e.server, `tcp!127.0.0.99!${port}`);
+  const serving = (async () => {
+    for (let i = 0; i < n; i++) {
+      const call = await listen(e.server, a.dir);
+      call.ctl.close();
+    }
+  })();
+  const r = await nodeConnRate('127.0.0.99', port, n);
+  await serving;
+  a.ctl.close();
+  return r;
+}
+
+export async function netBench() {
+  const e = await emulator();
+  await e.server.open('/net/ipifc/0/ctl', 1).then(async (c) => {
+    await c.write(Buffer.from('add 127.0.0.99 255.255.255.255'));
+    c.close();
+  });
+  let port = 20000 + Math.floor(Math.random() * 20000);
+  const N = 2000;
+  const cSrv = await nodeServer('127.0.0.1');
+  const [emuCps, nodeCps] = await interleave([
+    () => emuConnRate(e, ++port, N),
+    () => nodeConnRate('127.0.0.1', cSrv.address().port, N),
+  ]);
+  cSrv.close();
+  console.log(`/net emulator (median of ${ROUNDS}; raw Node TCP on 127.0.0.1 measured in the same run)`);
+  console.log('  connections per second (dial + listen + accept + close)');
+  console.log(`    emulator, through the namespace        ${rate(emuCps)}   (target >= 1,000/s)`);
+  console.log(`    raw Node TCP                           ${rate(nodeCps)}   emulator/raw ${x(emuCps / nodeCps)}`);
+
+  const [emuMb, nodeMb] = await interleave([() => emuStream(e, ++port), () => nodeStream()]);
+  console.log(`  stream throughput (${STREAM >> 20} MiB in 64 KiB writes)`);
+  console.log(`    emulator, process to process           ${mbs(emuMb)}   (target >= 0.5 × raw)`);
+  console.log(`    raw Node TCP                           ${mbs(nodeMb)}   emulator/raw ${x(emuMb / nodeMb)}`);
+
+  const client = hasNc ? 'nc' : 'a Node client (nc not installed)';
+  const [hMb, hNodeMb] = await interleave([() => emuHostStream(e, ++port), () => nodeHostStream()]);
+  console.log(`  host ${client} reading ${HOSTSTREAM >> 20} MiB from a 127/8 listener`);
+  console.log(`    emulated listener on 127.0.0.99        ${mbs(hMb)}`);
+  console.log(`    raw Node server on 127.0.0.98          ${mbs(hNodeMb)}   emulated/raw ${x(hMb / hNodeMb)}`);
+  const hSrv = await nodeServer('127.0.0.98');
+  const [hCps, hNodeCps] = await interleave([
+    () => emuHostConnRate(e, ++port, N),
+    () => nodeConnRate('127.0.0.98', hSrv.address().port, N),
+  ]);
+  hSrv.close();
+  console.log('  host Node clients connecting to a 127/8 listener');
+  console.log(`    emulated listener on 127.0.0.99        ${rate(hCps)}`);
+  console.log(`    raw Node server on 127.0.0.98          ${rate(hNodeCps)}   emulated/raw ${x(hCps / hNodeCps)}`);
+  e.world.shutdown();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await netBench();

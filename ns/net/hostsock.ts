@@ -1,0 +1,67 @@
+/*
+ * The emulator's only contact with the host's network: real TCP listeners on loopback
+ * addresses a stack owns (so host programs such as nc reach an emulated listener) and
+ * real outgoing connections to addresses outside every emulated subnet. Nothing here
+ * binds anything but 127/8, and ANTS_REALNET=0 turns all of it off.
+ */
+import net from 'node:net';
+import { fmtip, type Ip, isLoopback } from './ip.js';
+
+export function realnetDefault(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.ANTS_REALNET;
+  return !(v === '0' || v === 'off' || v === 'no' || v === 'false');
+}
+
+/** Plan 9's words for a host socket failure. */
+export function sockErr(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return 'address in use';
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return 'no route to host';
+    case 'EADDRNOTAVAIL':
+      return 'not a local IP address';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'connection reset';
+    default:
+      return 'connection refused';
+  }
+}
+
+/** A host TCP listener on a loopback address; onConn gets each accepted socket. */
+export function hostListen(addr: Ip, port: number, onConn: (s: net.Socket) => void): Promise<net.Server> {
+  if (!isLoopback(addr)) return Promise.reject(new Error('not loopback'));
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer({ noDelay: true }, onConn);
+    srv.once('error', reject);
+    srv.listen({ host: fmtip(addr), port, exclusive: true }, () => {
+      srv.removeListener('error', reject);
+      srv.on('error', () => {});
+      resolve(srv);
+    });
+  });
+}
+
+/** A host TCP connection; rejects with the socket error. */
+export function hostConnect(addr: Ip, port: number, signal?: AbortSignal): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: fmtip(addr), port, noDelay: true });
+    const onErr = (e: Error): void => {
+      s.destroy();
+      reject(e);
+    };
+    s.once('error', onErr);
+    s.once('connect', () => {
+      s.removeListener('error', onErr);
+      resolve(s);
+    });
+    signal?.addEventListener('abort', () => onErr(Object.assign(new Error('interrupted'), { code: 'EINTR' })), { once: true });
+  });
+}

@@ -1,0 +1,100 @@
+/* Real on the host where that is real: 127/8 listeners, outgoing host sockets, and what never leaks. */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { accept, announce, dial, listen } from '../../builtins/net/dial.js';
+import { ctl, fails, netSetup, readFile, shutdownWorlds } from './helpers.js';
+
+afterEach(shutdownWorlds);
+
+function hostRead(host: string, port: number, send?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, host);
+    let got = '';
+    s.on('data', (b) => (got += b));
+    s.on('end', () => resolve(got));
+    s.on('error', reject);
+    if (send !== undefined) s.end(send);
+  });
+}
+
+/** A free port on the host, found by letting the kernel pick one. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('127/8 on the host', () => {
+  it('announcing an owned 127/8 address opens a real listener; two addresses share one port', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.98 255.255.255.255');
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.99 255.255.255.255');
+    const port = await freePort();
+    const serve = async (addr: string, reply: string): Promise<void> => {
+      const a = await announce(ns, `tcp!${addr}!${port}`);
+      const call = await listen(ns, a.dir);
+      const d = await accept(ns, call);
+      const got = (await d.read(100)).toString();
+      await d.write(Buffer.from(`${reply} heard ${got} from ${(await readFile(ns, call.dir + '/remote')).split('!')[0]}\n`));
+      d.close();
+      call.ctl.close();
+      a.ctl.close();
+    };
+    const s98 = serve('127.0.0.98', 'ninety-eight');
+    const s99 = serve('127.0.0.99', 'ninety-nine');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await hostRead('127.0.0.99', port, 'hi')).toBe('ninety-nine heard hi from 127.0.0.1\n');
+    expect(await hostRead('127.0.0.98', port, 'yo')).toBe('ninety-eight heard yo from 127.0.0.1\n');
+    await Promise.all([s98, s99]);
+  });
+
+  it('a host port already taken is address in use', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.97 255.255.255.255');
+    const port = await freePort();
+    const blocker = net.createServer().listen(port, '127.0.0.97');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      expect(await fails(announce(ns, `tcp!127.0.0.97!${port}`))).toBe('address in use');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('dialing outside every emulated subnet uses a host socket (to loopback here), both ways', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    const srv = net.createServer((s) => s.on('data', (b) => s.end(`echo ${b}`)));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.2', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      // 127.0.0.2 is not a stack's address: out through the host.
+      const c = await dial(ns, `tcp!127.0.0.2!${port}`);
+      expect(await readFile(ns, c.dir + '/remote')).toBe(`127.0.0.2!${port}\n`);
+      await c.data.write(Buffer.from('ping'));
+      const parts: string[] = [];
+      for (let b = await c.data.read(100); b.length > 0; b = await c.data.read(100)) parts.push(b.toString());
+      expect(parts.join('')).toBe('echo ping');
+      c.data.close();
+      c.ctl.close();
+      const refused = await freePort();
+      expect(await fails(dial(ns, `tcp!127.0.0.2!${refused}`))).toBe('connection refused');
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('an emulated subnet never leaks to the host, and ANTS_REALNET=0 keeps everything inside', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    expect(await fails(dial(ns, 'tcp!192.168.0.77!80'))).toBe('connection refused');
+    const off = await netSetup({ realnet: false });
+    expect(await fails(dial(off.ns, 'tcp!127.0.0.2!9'))).toBe('connection refused');
+    await ctl(off.ns, '/net/ipifc/0/ctl', 'add 127.0.0.96 255.255.255.255');
+    const a = await announce(off.ns, 'tcp!127.0.0.96!2500');
+    const c = await dial(off.ns, 'tcp!127.0.0.96!2500');
+    const call = await listen(off.ns, a.dir);
+    expect(await readFile(off.ns, call.dir + '/remote')).toBe(await readFile(off.ns, c.dir + '/local'));
+  });
+});
