@@ -2,10 +2,14 @@ import type { Builtin } from './types.js';
 import { mountFlags, needNs } from './nsops.js';
 import { resolvePath } from '../ns/vfs.js';
 import { errstr } from './errstr.js';
+import type { Namespace } from '../ns/namespace.js';
 
-const USAGE = 'usage: mount [-a|-b] [-cCnq] /srv/service dir [spec]';
+/** unix!/path, tcp!host!port, net!host!port: what mount dials instead of opening a srv file. */
+const isDialString = (s: string): boolean => /^(unix|tcp|net)!/.test(s);
 
-/** mount [-abcCnq] srvfile old [spec]: attach the server a srv file stands for at old. */
+const USAGE = 'usage: mount [-a|-b] [-cCnq] /srv/service|dialstring dir [spec]';
+
+/** mount [-abcCnq] srvfile|dialstring old [spec]: attach the server a srv file (or address) stands for at old. */
 export const mount: Builtin = async (p, argv) => {
   const o = mountFlags(argv, 'abcCnq');
   if (typeof o === 'string' || o.rest.length < 2 || o.rest.length > 3) {
@@ -16,6 +20,17 @@ export const mount: Builtin = async (p, argv) => {
   if (!ns) return 'no namespace';
   const [srv, old, spec] = o.rest;
   try {
+    if (isDialString(srv)) {
+      // A 9P server by address: dialed here, hung up when its last fid goes (ns/9p).
+      const fsrv = await (await import('../ns/9p/post.js')).mountDial(srv);
+      try {
+        await (ns as unknown as Namespace).mountServer(fsrv, resolvePath(p.cwd, old), o.flag, spec ?? '', srv);
+      } catch (e) {
+        fsrv.client.close();
+        throw e;
+      }
+      return '';
+    }
     await ns.mount(resolvePath(p.cwd, srv), resolvePath(p.cwd, old), o.flag, spec ?? '');
     return '';
   } catch (e) {

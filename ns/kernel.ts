@@ -60,8 +60,12 @@ export class Kernel {
   readonly srv: SrvGroup;
   readonly hostPath: string[];
   console?: Console;
-  /** The 9P mount driver (#M), plugged in by ns/9p: turns an opened srv file into a server. */
-  mountDriver?: (srvFid: Fid, srvPath: string) => Promise<FileServer>;
+  /**
+   * The 9P mount driver (#M): turns a srv file that is a host socket into a server. ns/9p
+   * is loaded only when something is mounted this way, so start-up does not pay for it.
+   */
+  mountDriver?: (srvFid: Fid, srvPath: string) => Promise<FileServer> = async (fid, path) =>
+    (await import('./9p/post.js')).mountSrvFile(fid, path);
   private nextPid = 1;
   private readonly roots = new Map<string, KChan>();
 

@@ -51,6 +51,18 @@ export class FileChan implements Chan {
     return done;
   }
 
+  /** pread(2): at an explicit offset, the chan's own left alone (the 9P export serves reads so). */
+  async pread(offset: number, count: number): Promise<Buffer> {
+    if (this.closed) throw new NsError(Ebadfd);
+    return this.as(() => this.fid.read(offset, count));
+  }
+
+  /** pwrite(2): one write at an explicit offset; returns the count the server took. */
+  async pwrite(offset: number, data: Buffer): Promise<number> {
+    if (this.closed) throw new NsError(Ebadfd);
+    return this.as(() => this.fid.write(offset, data));
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

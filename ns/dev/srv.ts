@@ -23,6 +23,8 @@ export interface SrvEntry {
   readonly owner: number;
   readonly uid: string;
   readonly qid: number;
+  /** Run when the entry goes (removed, or its owner exits): a 9P post closes its socket. */
+  readonly onRemove?: () => void;
 }
 
 /** plan9port's namespace directory: $NAMESPACE, else /tmp/ns.$USER.$DISPLAY (":0" by default, screen stripped). */
@@ -44,14 +46,17 @@ export class SrvGroup {
     this.dir = dir === undefined ? defaultSrvDir() : dir;
   }
 
-  post(name: string, server: FileServer, owner = 0, uid = ''): void {
+  post(name: string, server: FileServer, owner = 0, uid = '', onRemove?: () => void): void {
     if (name === '' || name.includes('/') || name === '.' || name === '..') throw new NsError(Eperm);
     if (this.posts.has(name)) throw new NsError(Eexist);
-    this.posts.set(name, { name, server, owner, uid, qid: srvQids++ });
+    this.posts.set(name, { name, server, owner, uid, qid: srvQids++, onRemove });
   }
 
   remove(name: string): void {
-    if (!this.posts.delete(name)) throw new NsError(Enonexist);
+    const e = this.posts.get(name);
+    if (!e) throw new NsError(Enonexist);
+    this.posts.delete(name);
+    e.onRemove?.();
   }
 
   get(name: string): SrvEntry | undefined {
@@ -76,7 +81,12 @@ export class SrvGroup {
   }
 
   removeOwnedBy(pid: number): void {
-    for (const [name, e] of this.posts) if (e.owner === pid && pid !== 0) this.posts.delete(name);
+    for (const [name, e] of this.posts) {
+      if (e.owner === pid && pid !== 0) {
+        this.posts.delete(name);
+        e.onRemove?.();
+      }
+    }
   }
 
   /** rfork V: a private, empty srv. */

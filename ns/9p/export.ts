@@ -1,0 +1,200 @@
+/*
+ * Exporting a namespace: a subtree of a Vfs (a process's Namespace, as srvfs and exportfs
+ * see it) presented as a FileServer, for the 9P server to serve or for /srv to hold.
+ *
+ * A fid is a path under the export root; walking cleans names (`..` stops at the root)
+ * and stats each step for its qid. Qids are made unique across the mounts inside the
+ * export: the (device type, device, path) of each file is given a path of its own. An
+ * open file is a Chan read and written at explicit offsets (pread/pwrite); an open
+ * directory is served from its readdir, snapshotted at offset 0 (dirfmt.dirRead).
+ *
+ * readOnly() wraps any FileServer so that nothing through it can change a file:
+ * opens for writing, create, remove and wstat fail with `file system read only`.
+ */
+import { dirRead, type DirSnapshot } from '../dirfmt.js';
+import { Ebadusefd, Efilename, Eisdir } from '../errors.js';
+import {
+  DMDIR, type Dir, type Fid, type FileServer, NsError, OREAD, ORCLOSE, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid,
+  QTDIR,
+} from '../types.js';
+import { cleanname, type Chan, type Vfs } from '../vfs.js';
+
+export const Erdonly = 'file system read only';
+
+/** What an export needs of a namespace. */
+export type ExportVfs = Pick<Vfs, 'open' | 'create' | 'stat' | 'readdir' | 'remove' | 'wstat'>;
+
+export class NsExport implements FileServer {
+  private readonly qids = new Map<string, number>();
+  private nextQid = 1;
+  readonly root: string;
+
+  constructor(
+    readonly vfs: ExportVfs,
+    root = '/',
+  ) {
+    this.root = cleanname(root);
+  }
+
+  async attach(_uname: string, _aname: string): Promise<Fid> {
+    const d = await this.vfs.stat(this.root);
+    return new NsFid(this, this.root, this.qidOf(d));
+  }
+
+  /** A qid unique within the export for a file the namespace stat'ed. */
+  qidOf(d: Dir): Qid {
+    const key = d.type + ':' + d.dev + ':' + d.qid.path;
+    let path = this.qids.get(key);
+    if (path === undefined) this.qids.set(key, (path = this.nextQid++));
+    return { type: d.qid.type | ((d.mode & DMDIR) !== 0 ? QTDIR : 0), vers: d.qid.vers, path };
+  }
+
+  /** The path of name in dir, never above the root. */
+  child(dir: string, name: string): string {
+    if (name === '' || name.includes('/') || name.includes('\0')) throw new NsError(Efilename);
+    if (name === '.') return dir;
+    if (name === '..') return dir === this.root ? dir : cleanname(dir + '/..');
+    return dir === '/' ? '/' + name : dir + '/' + name;
+  }
+}
+
+class NsFid implements Fid {
+  private chan?: Chan;
+  private dirOpen = false;
+  private readonly dirState: { snap?: DirSnapshot } = {};
+
+  constructor(
+    private readonly x: NsExport,
+    private path: string,
+    public qid: Qid,
+  ) {}
+
+  private get isOpen(): boolean {
+    return this.chan !== undefined || this.dirOpen;
+  }
+
+  async walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }> {
+    if (this.isOpen) throw new NsError(Ebadusefd);
+    let p = this.path;
+    const qids: Qid[] = [];
+    for (const name of names) {
+      try {
+        const next = this.x.child(p, name);
+        qids.push(this.x.qidOf(await this.x.vfs.stat(next)));
+        p = next;
+      } catch (e) {
+        if (qids.length === 0) throw e;
+        return { qids };
+      }
+    }
+    return { fid: new NsFid(this.x, p, qids.length > 0 ? qids[qids.length - 1]! : { ...this.qid }), qids };
+  }
+
+  async open(mode: number): Promise<OpenResult> {
+    if (this.isOpen) throw new NsError(Ebadusefd);
+    if ((this.qid.type & QTDIR) !== 0) {
+      if ((mode & 3) !== OREAD || (mode & OTRUNC) !== 0) throw new NsError(Eisdir);
+      this.dirOpen = true;
+      return { qid: this.qid, iounit: 0 };
+    }
+    this.chan = await this.x.vfs.open(this.path, mode);
+    return { qid: this.qid, iounit: 0 };
+  }
+
+  async create(name: string, perm: number, mode: number): Promise<OpenResult> {
+    if (this.isOpen) throw new NsError(Ebadusefd);
+    const p = this.x.child(this.path, name);
+    const ch = await this.x.vfs.create(p, (perm & DMDIR) !== 0 ? OREAD : mode, perm);
+    this.path = p;
+    this.qid = this.x.qidOf(await this.x.vfs.stat(p));
+    if ((perm & DMDIR) !== 0) {
+      ch.close();
+      this.dirOpen = true;
+    } else this.chan = ch;
+    return { qid: this.qid, iounit: 0 };
+  }
+
+  async read(offset: number, count: number): Promise<Buffer> {
+    if (this.dirOpen) {
+      return dirRead(this.dirState, offset, count, async () =>
+        (await this.x.vfs.readdir(this.path)).map((d) => ({ ...d, qid: this.x.qidOf(d) })));
+    }
+    const ch = this.chan;
+    if (!ch?.pread) throw new NsError(Ebadusefd);
+    return ch.pread(offset, count);
+  }
+
+  async write(offset: number, data: Buffer): Promise<number> {
+    const ch = this.chan;
+    if (!ch?.pwrite) throw new NsError(Ebadusefd);
+    return ch.pwrite(offset, data);
+  }
+
+  async stat(): Promise<Dir> {
+    const d = await this.x.vfs.stat(this.path);
+    return { ...d, qid: this.x.qidOf(d), name: this.path === this.x.root ? '/' : d.name };
+  }
+
+  async wstat(d: Partial<Dir>): Promise<void> {
+    await this.x.vfs.wstat(this.path, d);
+    if (d.name !== undefined && d.name !== '' && this.path !== this.x.root) {
+      this.path = cleanname(this.path + '/../' + d.name);
+    }
+  }
+
+  async remove(): Promise<void> {
+    try {
+      await this.x.vfs.remove(this.path);
+    } finally {
+      await this.clunk();
+    }
+  }
+
+  async clunk(): Promise<void> {
+    this.chan?.close();
+    this.chan = undefined;
+    this.dirOpen = false;
+  }
+}
+
+/** A FileServer through which nothing can be changed. */
+export function readOnly(fs: FileServer): FileServer {
+  return { attach: async (u, a) => new RoFid(await fs.attach(u, a)) };
+}
+
+class RoFid implements Fid {
+  constructor(private readonly f: Fid) {}
+  get qid(): Qid {
+    return this.f.qid;
+  }
+  async walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }> {
+    const r = await this.f.walk(names);
+    return r.fid ? { fid: new RoFid(r.fid), qids: r.qids } : r;
+  }
+  open(mode: number): Promise<OpenResult> {
+    if ((mode & 3) === OWRITE || (mode & 3) === ORDWR || (mode & (OTRUNC | ORCLOSE)) !== 0) return Promise.reject(new NsError(Erdonly));
+    return this.f.open(mode);
+  }
+  create(): Promise<OpenResult> {
+    return Promise.reject(new NsError(Erdonly));
+  }
+  read(offset: number, count: number): Promise<Buffer> {
+    return this.f.read(offset, count);
+  }
+  write(): Promise<number> {
+    return Promise.reject(new NsError(Erdonly));
+  }
+  stat(): Promise<Dir> {
+    return this.f.stat();
+  }
+  wstat(): Promise<void> {
+    return Promise.reject(new NsError(Erdonly));
+  }
+  async remove(): Promise<void> {
+    await this.f.clunk();
+    throw new NsError(Erdonly);
+  }
+  clunk(): Promise<void> {
+    return this.f.clunk();
+  }
+}

@@ -1,0 +1,426 @@
+/*
+ * `#M`, the mount driver: a 9P connection presented as a FileServer, so a mounted server
+ * is used exactly like a kernel device. Each Fid is a client fid on the connection.
+ *
+ * Over 9P2000 every operation is its message. Over 9P2000.L (diod) the driver speaks
+ * Linux's dialect and translates, so nothing above it knows:
+ *   open → Tlopen, create → Tlcreate (Tmkdir, walk and Tlopen for a directory),
+ *   stat → Tgetattr, wstat → Tsetattr (length, mode, times) and Trenameat (name),
+ *   remove → Tunlinkat, reading a directory → Treaddir plus a walk+getattr per entry,
+ *   served as stat(5) entries from a snapshot taken when a read starts at offset 0.
+ * Renaming and removing need the parent directory, so a .L fid remembers its names
+ * from the attach root and walks a helper fid there when it must.
+ *
+ * Reads and writes larger than the connection's iounit are split and done in order,
+ * stopping at a short read, as Plan 9's mnt device does. A connection is hung up when its
+ * last fid is clunked if the driver was made to own it (mounts by dial string or srv
+ * socket); a hung-up connection fails every operation with `i/o on hungup channel`.
+ */
+import os from 'node:os';
+import { dirRead, type DirSnapshot } from '../dirfmt.js';
+import { Eisdir, Enotimpl } from '../errors.js';
+import {
+  DMDIR, type Dir, type Fid, type FileServer, NsError, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE,
+  type OpenResult, type Qid, QTDIR,
+} from '../types.js';
+import { clientAuth, type AuthKey } from './auth.js';
+import type { Client } from './client.js';
+import { L, type LAttr, MAXWELEM, NOFID } from './fcall.js';
+
+export interface MountOptions {
+  /** Hang up the connection when its last fid is clunked. */
+  ownConnection?: boolean;
+  /** A key: authenticate each attach with p9hmac when the server asks for it. */
+  authKey?: AuthKey;
+  /** AbortSignal for reads (an interrupted reader sends Tflush). */
+  signal?: () => AbortSignal | undefined;
+}
+
+const me = ((): { name: string; uid: number; gid: number } => {
+  try {
+    const u = os.userInfo();
+    return { name: u.username, uid: u.uid, gid: u.gid };
+  } catch {
+    return { name: process.env.USER ?? 'none', uid: 65534, gid: 65534 };
+  }
+})();
+
+const idName = (id: number): string => (id === me.uid ? me.name : String(id));
+
+/** A 9P connection as a FileServer. */
+export class MountFs implements FileServer {
+  private live = 0;
+  /** 9P2000.L messages the server answered `not implemented`, not to be tried again. */
+  readonly lacks = new Set<string>();
+
+  constructor(
+    readonly client: Client,
+    readonly opts: MountOptions = {},
+  ) {}
+
+  async attach(uname: string, aname: string): Promise<Fid> {
+    const c = this.client;
+    let afid = NOFID;
+    const nUname = c.dotL ? me.uid : undefined;
+    if (this.opts.authKey) afid = await this.auth(uname, aname, nUname);
+    const fid = c.allocFid();
+    try {
+      const r = await c.rpc({ type: 'Tattach', fid, afid, uname, aname, ...(nUname === undefined ? {} : { nUname }) });
+      this.live++;
+      return new MFid(this, fid, r.qid, [], '/');
+    } catch (e) {
+      c.freeFid(fid);
+      throw e;
+    } finally {
+      if (afid !== NOFID) this.clunkNumber(afid);
+    }
+  }
+
+  /** Tauth and run p9hmac on the afid; NOFID when the server needs no authentication. */
+  private async auth(uname: string, aname: string, nUname?: number): Promise<number> {
+    const c = this.client;
+    const afid = c.allocFid();
+    try {
+      await c.rpc({ type: 'Tauth', afid, uname, aname, ...(nUname === undefined ? {} : { nUname }) });
+    } catch {
+      c.freeFid(afid);
+      return NOFID;
+    }
+    try {
+      let off = 0;
+      await clientAuth(this.opts.authKey!, uname, aname,
+        async () => (await c.rpc({ type: 'Tread', fid: afid, offset: 0, count: 4096 })).data,
+        async (b) => {
+          await c.rpc({ type: 'Twrite', fid: afid, offset: off, data: b });
+          off += b.length;
+        });
+      return afid;
+    } catch (e) {
+      this.clunkNumber(afid);
+      throw e;
+    }
+  }
+
+  private clunkNumber(fid: number): void {
+    this.client.rpc({ type: 'Tclunk', fid }).then(() => this.client.freeFid(fid), () => {});
+  }
+
+  /** @internal A fid was made (walk) or forgotten (clunk, remove). */
+  count(d: number): void {
+    this.live += d;
+    if (this.live <= 0 && this.opts.ownConnection) this.client.close();
+  }
+}
+
+function lflags(mode: number): number {
+  let f = (mode & 3) === OWRITE ? L.O_WRONLY : (mode & 3) === ORDWR ? L.O_RDWR : L.O_RDONLY;
+  if (mode & OTRUNC) f |= L.O_TRUNC;
+  if (mode & 0x100) f |= L.O_APPEND;
+  return f;
+}
+
+function attrDir(a: LAttr, name: string): Dir {
+  const isDir = (a.mode & L.S_IFMT) === L.S_IFDIR;
+  return {
+    type: 0, dev: 0, qid: { ...a.qid, type: isDir ? QTDIR : a.qid.type & ~QTDIR }, mode: ((isDir ? DMDIR : 0) | (a.mode & 0o777)) >>> 0,
+    atime: a.atimeSec >>> 0, mtime: a.mtimeSec >>> 0, length: isDir ? 0 : a.size, name,
+    uid: idName(a.uid), gid: idName(a.gid), muid: '',
+  };
+}
+
+class MFid implements Fid {
+  /** 9P2000.L: a clone of an attach fid made before it is opened, to walk from (an open fid cannot walk). */
+  private base?: MFid;
+  private dirState: { snap?: DirSnapshot } = {};
+  private gone = false;
+
+  constructor(
+    private readonly fs: MountFs,
+    private fid: number,
+    public qid: Qid,
+    /** Names from the attach root (9P2000.L renames and removes need the parent). */
+    private names: string[],
+    private name: string,
+    private readonly root?: MFid,
+  ) {}
+
+  private get c(): Client {
+    return this.fs.client;
+  }
+
+  private get top(): MFid {
+    return this.root ?? this.base ?? this;
+  }
+
+  async walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }> {
+    const c = this.c;
+    const newfid = c.allocFid();
+    const qids: Qid[] = [];
+    let from = this.fid;
+    let made = false;
+    try {
+      let i = 0;
+      do {
+        const part = names.slice(i, i + MAXWELEM);
+        let r;
+        try {
+          r = await c.rpc({ type: 'Twalk', fid: from, newfid, wname: part });
+        } catch (e) {
+          if (qids.length === 0) throw e;
+          break;
+        }
+        qids.push(...r.wqid);
+        if (r.wqid.length < part.length) break;
+        made = true;
+        from = newfid;
+        i += part.length;
+      } while (i < names.length);
+      if (qids.length < names.length) {
+        if (made) await c.rpc({ type: 'Tclunk', fid: newfid }).catch(() => {});
+        c.freeFid(newfid);
+        return { qids };
+      }
+    } catch (e) {
+      if (!made) c.freeFid(newfid);
+      throw e;
+    }
+    const path = this.names.slice();
+    for (const n of names) {
+      if (n === '..') path.pop();
+      else if (n !== '.') path.push(n);
+    }
+    this.fs.count(1);
+    const last = names.length > 0 ? names[names.length - 1]! : this.name;
+    const qid = qids.length > 0 ? qids[qids.length - 1]! : { ...this.qid };
+    return { fid: new MFid(this.fs, newfid, qid, path, path.length === 0 ? '/' : last, this.top), qids };
+  }
+
+  async open(mode: number): Promise<OpenResult> {
+    const c = this.c;
+    let r;
+    if (c.dotL) {
+      if ((this.qid.type & QTDIR) !== 0 && (mode & 3) !== OREAD && (mode & 3) !== OEXEC) throw new NsError(Eisdir);
+      if (!this.root && !this.base) this.base = (await this.walk([])).fid as MFid;
+      r = await c.rpc({ type: 'Tlopen', fid: this.fid, flags: lflags(mode) });
+    } else {
+      r = await c.rpc({ type: 'Topen', fid: this.fid, mode: mode & 0xff });
+    }
+    this.qid = r.qid;
+    return { qid: r.qid, iounit: this.iounit(r.iounit) };
+  }
+
+  private iounit(n: number): number {
+    const max = this.c.iounit;
+    return n > 0 && n < max ? n : max;
+  }
+
+  async create(name: string, perm: number, mode: number): Promise<OpenResult> {
+    const c = this.c;
+    let qid: Qid;
+    let iounit: number;
+    if (!c.dotL) {
+      const r = await c.rpc({ type: 'Tcreate', fid: this.fid, name, perm: perm >>> 0, mode: mode & 0xff });
+      qid = r.qid;
+      iounit = r.iounit;
+    } else if (perm & DMDIR) {
+      await c.rpc({ type: 'Tmkdir', dfid: this.fid, name, mode: perm & 0o777, gid: me.gid });
+      const w = await c.rpc({ type: 'Twalk', fid: this.fid, newfid: this.fid, wname: [name] });
+      const o = await c.rpc({ type: 'Tlopen', fid: this.fid, flags: L.O_RDONLY });
+      qid = w.wqid[0] ?? o.qid;
+      iounit = o.iounit;
+    } else {
+      const r = await c.rpc({ type: 'Tlcreate', fid: this.fid, name, flags: lflags(mode) | L.O_CREAT, mode: perm & 0o777, gid: me.gid });
+      qid = r.qid;
+      iounit = r.iounit;
+    }
+    this.names = [...this.names, name];
+    this.name = name;
+    this.qid = qid;
+    return { qid, iounit: this.iounit(iounit) };
+  }
+
+  async read(offset: number, count: number): Promise<Buffer> {
+    const c = this.c;
+    const signal = this.fs.opts.signal?.();
+    if ((this.qid.type & QTDIR) !== 0) {
+      if (c.dotL) return dirRead(this.dirState, offset, Math.min(count, c.iounit), () => this.lreaddir());
+      return (await c.rpc({ type: 'Tread', fid: this.fid, offset, count: Math.min(count, c.iounit) }, signal)).data;
+    }
+    if (count <= c.iounit) return (await c.rpc({ type: 'Tread', fid: this.fid, offset, count }, signal)).data;
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < count) {
+      const n = Math.min(count - got, c.iounit);
+      const b = (await c.rpc({ type: 'Tread', fid: this.fid, offset: offset + got, count: n }, signal)).data;
+      parts.push(b);
+      got += b.length;
+      if (b.length < n) break;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, got);
+  }
+
+  async write(offset: number, data: Buffer): Promise<number> {
+    const c = this.c;
+    const signal = this.fs.opts.signal?.();
+    if (data.length <= c.iounit) return (await c.rpc({ type: 'Twrite', fid: this.fid, offset, data }, signal)).count;
+    let done = 0;
+    while (done < data.length) {
+      const part = data.subarray(done, done + c.iounit);
+      const n = (await c.rpc({ type: 'Twrite', fid: this.fid, offset: offset + done, data: part }, signal)).count;
+      done += n;
+      if (n < part.length) break;
+    }
+    return done;
+  }
+
+  /** 9P2000.L: every entry of this directory as a Dir (a walk and getattr each, all in flight). */
+  private async lreaddir(): Promise<Dir[]> {
+    const c = this.c;
+    const ents: { name: string }[] = [];
+    let cookie = 0n;
+    for (;;) {
+      const r = await c.rpc({ type: 'Treaddir', fid: this.fid, offset: cookie, count: c.iounit });
+      if (r.entries.length === 0) break;
+      for (const e of r.entries) if (e.name !== '.' && e.name !== '..') ents.push(e);
+      cookie = r.entries[r.entries.length - 1]!.offset;
+    }
+    // The open fid cannot be walked; a fresh one from the root walks to each entry.
+    const dirs = await Promise.all(ents.map(async (e) => {
+      try {
+        return await this.top.statAt([...this.names, e.name], e.name);
+      } catch {
+        return undefined;
+      }
+    }));
+    return dirs.filter((d): d is Dir => d !== undefined);
+  }
+
+  /** 9P2000.L: stat the file at names from this (root) fid. */
+  private async statAt(names: string[], name: string): Promise<Dir> {
+    const w = await this.walk(names);
+    if (!w.fid) throw new NsError('file does not exist');
+    try {
+      const d = await w.fid.stat();
+      return { ...d, name };
+    } finally {
+      await w.fid.clunk();
+    }
+  }
+
+  async stat(): Promise<Dir> {
+    const c = this.c;
+    if (!c.dotL) return (await c.rpc({ type: 'Tstat', fid: this.fid })).stat;
+    const r = await c.rpc({ type: 'Tgetattr', fid: this.fid, mask: L.GETATTR_BASIC });
+    return attrDir(r.attr, this.name);
+  }
+
+  async wstat(d: Partial<Dir>): Promise<void> {
+    const c = this.c;
+    const keep = (n: number | undefined): n is undefined => n === undefined || n === -1 || n === 0xffffffff || n >= 2 ** 53;
+    if (!c.dotL) {
+      const stat: Dir = {
+        type: 0xffff, dev: 0xffffffff, qid: { type: 0xff, vers: 0xffffffff, path: 2 ** 64 },
+        mode: keep(d.mode) ? 0xffffffff : d.mode, atime: keep(d.atime) ? 0xffffffff : d.atime,
+        mtime: keep(d.mtime) ? 0xffffffff : d.mtime, length: keep(d.length) ? 2 ** 64 : d.length,
+        name: d.name ?? '', uid: d.uid ?? '', gid: d.gid ?? '', muid: d.muid ?? '',
+      };
+      await c.rpc({ type: 'Twstat', fid: this.fid, stat });
+      return;
+    }
+    let valid = 0;
+    const a = { valid: 0, mode: 0, uid: 0, gid: 0, size: 0, atimeSec: 0, atimeNsec: 0, mtimeSec: 0, mtimeNsec: 0 };
+    if (!keep(d.mode)) {
+      valid |= L.SETATTR_MODE;
+      a.mode = d.mode & 0o777;
+    }
+    if (!keep(d.length)) {
+      valid |= L.SETATTR_SIZE;
+      a.size = d.length;
+    }
+    if (!keep(d.mtime)) {
+      valid |= L.SETATTR_MTIME | L.SETATTR_MTIME_SET;
+      a.mtimeSec = d.mtime;
+    }
+    if (!keep(d.atime)) {
+      valid |= L.SETATTR_ATIME | L.SETATTR_ATIME_SET;
+      a.atimeSec = d.atime;
+    }
+    if (valid !== 0) await c.rpc({ type: 'Tsetattr', fid: this.fid, attr: { ...a, valid } });
+    if (d.name !== undefined && d.name !== '' && d.name !== this.name) {
+      if (this.names.length === 0) throw new NsError('permission denied');
+      const parent = this.names.slice(0, -1);
+      await this.inParent(parent, async (dfid) => {
+        // diod before 1.0.25 has no renameat; Trename of this fid does the same.
+        if (this.fs.lacks.has('Trenameat')) return c.rpc({ type: 'Trename', fid: this.fid, dfid, name: d.name! });
+        try {
+          return await c.rpc({ type: 'Trenameat', olddirfid: dfid, oldname: this.name, newdirfid: dfid, newname: d.name! });
+        } catch (e) {
+          if ((e as Error).message !== Enotimpl) throw e;
+          this.fs.lacks.add('Trenameat');
+          return c.rpc({ type: 'Trename', fid: this.fid, dfid, name: d.name! });
+        }
+      });
+      this.names = [...parent, d.name];
+      this.name = d.name;
+    }
+  }
+
+  /** Run fn with a fid on the directory at names (from the attach root), clunked after. */
+  private async inParent<T>(names: string[], fn: (dfid: number) => Promise<T>): Promise<T> {
+    const w = await this.top.walk(names);
+    if (!w.fid) throw new NsError('file does not exist');
+    try {
+      return await fn((w.fid as MFid).fid);
+    } finally {
+      await w.fid.clunk();
+    }
+  }
+
+  async remove(): Promise<void> {
+    const c = this.c;
+    if (!c.dotL) return this.tremove();
+    if (this.fs.lacks.has('Tunlinkat')) return this.tremove();
+    try {
+      if (this.names.length === 0) throw new NsError('permission denied');
+      const flags = (this.qid.type & QTDIR) !== 0 ? L.AT_REMOVEDIR : 0;
+      await this.inParent(this.names.slice(0, -1), (dfid) => c.rpc({ type: 'Tunlinkat', dirfid: dfid, name: this.name, flags }));
+    } catch (e) {
+      if ((e as Error).message !== Enotimpl) {
+        await this.clunk();
+        throw e;
+      }
+      this.fs.lacks.add('Tunlinkat');
+      return this.tremove();
+    }
+    await this.clunk();
+  }
+
+  /** Tremove: remove the file and forget the fid, whatever the answer. */
+  private async tremove(): Promise<void> {
+    if (this.gone) return;
+    this.gone = true;
+    try {
+      await this.c.rpc({ type: 'Tremove', fid: this.fid });
+    } finally {
+      this.done();
+    }
+  }
+
+  async clunk(): Promise<void> {
+    if (this.gone) return;
+    this.gone = true;
+    try {
+      await this.c.rpc({ type: 'Tclunk', fid: this.fid });
+    } catch {
+      /* the fid is gone either way */
+    }
+    this.done();
+  }
+
+  /** The fid is gone: its number is free, its helper clunked, the connection told. */
+  private done(): void {
+    this.c.freeFid(this.fid);
+    this.base?.clunk().catch(() => {});
+    this.fs.count(-1);
+  }
+}

@@ -1,0 +1,378 @@
+/*
+ * The 9P server: serves any FileServer on a byte stream (9P2000).
+ *
+ * Each connection has a fid table (bounded: maxFids) mapping the client's fid numbers to
+ * the FileServer's Fids, and a table of requests in flight keyed by tag. Requests run
+ * concurrently, each answered when its operation settles. Tflush answers at once and
+ * the flushed request's reply is dropped; if that request later makes a fid (walk,
+ * attach) the fid is clunked, so the tables stay as if it never happened.
+ *
+ * Bounds, so that no client can make the server hold without limit: at most maxTags
+ * requests are in flight (past that the server stops reading the socket), and when the
+ * socket's send buffer is full it stops reading too, until the client drains its replies.
+ * A message larger than msize, or one whose framing cannot be trusted, closes the
+ * connection; a well-framed message that does not decode gets Rerror. Failures are
+ * NsErrors whose text goes back in Rerror; anything else is `i/o error`, never a stack.
+ *
+ * Authentication (auth.ts) is optional: with a key, Tauth makes an auth fid running the
+ * challenge-response, and with requireAuth an attach must name a finished auth fid.
+ */
+import type { Duplex } from 'node:stream';
+import { Eio } from '../errors.js';
+import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type Qid } from '../types.js';
+import { AuthFid, type AuthKey } from './auth.js';
+import { decode, encodeParts, P9Error, peekHeader } from './codec.js';
+import { type Fcall, IOHDRSZ, MAXWELEM, type Msg, NOFID, VERSION9P } from './fcall.js';
+import { Conn } from './transport.js';
+
+export const Eunknownfid = 'unknown fid';
+export const Efidinuse = 'fid in use';
+export const Etaginuse = 'tag in use';
+export const Emsize = 'msize too small';
+export const Etoomanyfids = 'too many fids';
+export const Eopened = 'fid already opened';
+export const Enotopen = 'fid not open';
+export const Enotreading = 'file not open for reading';
+export const Enotwriting = 'file not open for writing';
+export const Ewalktoolong = 'too many names in walk';
+export const Enoversion = 'version not negotiated';
+export const Enotimpl = 'function not implemented';
+export const Eauthreq = 'authentication required';
+export const Enoauth = 'authentication not required';
+export const Ebadafid = 'bad authentication fid';
+
+export interface ServeOptions {
+  /** Largest msize granted (size[4] included). */
+  msize?: number;
+  maxFids?: number;
+  maxTags?: number;
+  /** A key turns on Tauth; requireAuth refuses attaches without a finished auth fid. */
+  authKey?: AuthKey;
+  requireAuth?: boolean;
+  /** Called once when the connection ends. */
+  onClose?: () => void;
+}
+
+interface SFid {
+  fid?: Fid;
+  auth?: AuthFid;
+  qid: Qid;
+  /** Open mode, or -1 while not open. */
+  omode: number;
+  /** Reserved for a walk or attach still running. */
+  pending?: boolean;
+}
+
+interface Req {
+  f: Fcall;
+  flushed: boolean;
+}
+
+const DEFAULT_MSIZE = 256 * 1024 + IOHDRSZ;
+
+/** Serve fs on stream until it closes; returns a handle that can hang up. */
+export function serve(fs: FileServer, stream: Duplex, opts: ServeOptions = {}): ServerConn {
+  return new ServerConn(fs, stream, opts);
+}
+
+export class ServerConn {
+  private readonly conn: Conn;
+  private readonly fids = new Map<number, SFid>();
+  private readonly reqs = new Map<number, Req>();
+  private msize = 0;
+  private readonly maxMsize: number;
+  private readonly maxFids: number;
+  private readonly maxTags: number;
+  private blocked = false;
+  private closed = false;
+  private readonly written: () => void;
+
+  constructor(
+    private readonly fs: FileServer,
+    stream: Duplex,
+    private readonly opts: ServeOptions,
+  ) {
+    this.maxMsize = Math.max(opts.msize ?? DEFAULT_MSIZE, 256);
+    this.maxFids = opts.maxFids ?? 4096;
+    this.maxTags = opts.maxTags ?? 128;
+    this.conn = new Conn(stream, (m) => this.receive(m), () => this.ended(), this.maxMsize);
+    this.written = () => {
+      if (this.blocked) this.flow();
+    };
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+
+  private ended(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const r of this.reqs.values()) r.flushed = true;
+    this.reqs.clear();
+    this.clunkAll();
+    this.opts.onClose?.();
+  }
+
+  private clunkAll(): void {
+    for (const s of this.fids.values()) s.fid?.clunk().catch(() => {});
+    this.fids.clear();
+  }
+
+  /**
+   * Stop reading while too many requests are in flight or more than a few messages of
+   * replies wait for the client to take them; each reply written re-checks.
+   */
+  private flow(): void {
+    const full = this.reqs.size >= this.maxTags || this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    if (full && !this.blocked) this.conn.pause();
+    else if (!full && this.blocked) this.conn.resume();
+    this.blocked = full;
+  }
+
+  private receive(b: Buffer): void {
+    let f: Fcall;
+    try {
+      f = decode(b);
+    } catch (e) {
+      const { tag } = peekHeader(b);
+      if (tag === undefined) return this.conn.close();
+      this.send({ type: 'Rerror', tag, ename: e instanceof P9Error ? e.message : Eio });
+      return;
+    }
+    if (f.type[0] !== 'T') {
+      this.send({ type: 'Rerror', tag: f.tag, ename: Enotimpl });
+      return;
+    }
+    if (f.type === 'Tversion') {
+      this.version(f);
+      return;
+    }
+    if (this.reqs.has(f.tag)) {
+      this.send({ type: 'Rerror', tag: f.tag, ename: Etaginuse });
+      return;
+    }
+    if (this.msize === 0) {
+      this.send({ type: 'Rerror', tag: f.tag, ename: Enoversion });
+      return;
+    }
+    if (f.type === 'Tflush') {
+      const r = this.reqs.get(f.oldtag);
+      if (r) {
+        r.flushed = true;
+        this.reqs.delete(f.oldtag);
+      }
+      this.send({ type: 'Rflush', tag: f.tag });
+      this.flow();
+      return;
+    }
+    const req: Req = { f, flushed: false };
+    this.reqs.set(f.tag, req);
+    this.flow();
+    this.handle(f, req).then(
+      (reply) => this.answer(req, reply),
+      (e) => this.answer(req, { type: 'Rerror', tag: f.tag, ename: e instanceof NsError ? e.message : Eio }),
+    );
+  }
+
+  private answer(req: Req, reply: Fcall): void {
+    if (req.flushed) return;
+    this.reqs.delete(req.f.tag);
+    this.send(reply);
+    this.flow();
+  }
+
+  private send(f: Fcall): void {
+    if (!this.closed) this.conn.send(encodeParts(f), this.written);
+  }
+
+  private version(f: Msg<'Tversion'>): void {
+    // A new session: whatever was in flight or open is forgotten.
+    for (const r of this.reqs.values()) r.flushed = true;
+    this.reqs.clear();
+    this.clunkAll();
+    if (f.msize < 256) {
+      this.send({ type: 'Rerror', tag: f.tag, ename: Emsize });
+      return;
+    }
+    const ok = f.version === VERSION9P || f.version.startsWith(VERSION9P + '.');
+    this.msize = ok ? Math.min(f.msize, this.maxMsize) : 0;
+    this.conn.maxMessage = ok ? this.msize : this.maxMsize;
+    this.send({ type: 'Rversion', tag: f.tag, msize: ok ? this.msize : Math.min(f.msize, this.maxMsize), version: ok ? VERSION9P : 'unknown' });
+    this.flow();
+  }
+
+  private lookup(fid: number): SFid {
+    const s = this.fids.get(fid);
+    if (!s || s.pending) throw new NsError(Eunknownfid);
+    return s;
+  }
+
+  /** Reserve fid for a walk or attach in progress. */
+  private reserve(fid: number): SFid {
+    if (fid === NOFID) throw new NsError(Eunknownfid);
+    if (this.fids.has(fid)) throw new NsError(Efidinuse);
+    if (this.fids.size >= this.maxFids) throw new NsError(Etoomanyfids);
+    const s: SFid = { qid: { type: 0, vers: 0, path: 0 }, omode: -1, pending: true };
+    this.fids.set(fid, s);
+    return s;
+  }
+
+  /** Finish a reservation: keep the fid, unless the request was flushed or the session reset. */
+  private settle(fid: number, s: SFid, req: Req, made: Fid): void {
+    if (req.flushed || this.fids.get(fid) !== s) {
+      made.clunk().catch(() => {});
+      if (this.fids.get(fid) === s) this.fids.delete(fid);
+      return;
+    }
+    s.fid = made;
+    s.qid = made.qid;
+    s.pending = false;
+  }
+
+  private fidOf(s: SFid): Fid {
+    if (!s.fid) throw new NsError(Eunknownfid);
+    return s.fid;
+  }
+
+  private async handle(f: Fcall, req: Req): Promise<Fcall> {
+    const tag = f.tag;
+    switch (f.type) {
+      case 'Tauth': {
+        if (!this.opts.authKey) throw new NsError(Enoauth);
+        const s = this.reserve(f.afid);
+        s.auth = new AuthFid(this.opts.authKey, f.uname, f.aname);
+        s.qid = s.auth.qid;
+        s.pending = false;
+        return { type: 'Rauth', tag, aqid: s.qid };
+      }
+      case 'Tattach': {
+        if (f.afid !== NOFID) {
+          const a = this.fids.get(f.afid);
+          if (!a?.auth || !a.auth.done || a.auth.uname !== f.uname || a.auth.aname !== f.aname) throw new NsError(Ebadafid);
+        } else if (this.opts.requireAuth) throw new NsError(Eauthreq);
+        const s = this.reserve(f.fid);
+        try {
+          const root = await this.fs.attach(f.uname, f.aname);
+          this.settle(f.fid, s, req, root);
+          return { type: 'Rattach', tag, qid: root.qid };
+        } catch (e) {
+          if (this.fids.get(f.fid) === s) this.fids.delete(f.fid);
+          throw e;
+        }
+      }
+      case 'Twalk': {
+        const s = this.lookup(f.fid);
+        const from = this.fidOf(s);
+        if (s.omode >= 0) throw new NsError(Eopened);
+        if (f.wname.length > MAXWELEM) throw new NsError(Ewalktoolong);
+        const same = f.newfid === f.fid;
+        const ns = same ? undefined : this.reserve(f.newfid);
+        try {
+          const r = await from.walk(f.wname);
+          const full = r.fid !== undefined && r.qids.length === f.wname.length;
+          if (!full) {
+            r.fid?.clunk().catch(() => {});
+            if (ns && this.fids.get(f.newfid) === ns) this.fids.delete(f.newfid);
+            if (r.qids.length === 0 && f.wname.length > 0) throw new NsError('file does not exist');
+            return { type: 'Rwalk', tag, wqid: r.qids };
+          }
+          if (ns) this.settle(f.newfid, ns, req, r.fid!);
+          else if (req.flushed || this.fids.get(f.fid) !== s) r.fid!.clunk().catch(() => {});
+          else {
+            from.clunk().catch(() => {});
+            s.fid = r.fid!;
+            s.qid = r.fid!.qid;
+          }
+          return { type: 'Rwalk', tag, wqid: r.qids };
+        } catch (e) {
+          if (ns && this.fids.get(f.newfid) === ns) this.fids.delete(f.newfid);
+          throw e;
+        }
+      }
+      case 'Topen': {
+        const s = this.lookup(f.fid);
+        if (s.auth) throw new NsError(Eopened);
+        if (s.omode >= 0) throw new NsError(Eopened);
+        const r = await this.fidOf(s).open(f.mode);
+        s.omode = f.mode;
+        s.qid = r.qid;
+        return { type: 'Ropen', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
+      }
+      case 'Tcreate': {
+        const s = this.lookup(f.fid);
+        if (s.omode >= 0 || s.auth) throw new NsError(Eopened);
+        if (f.name === '' || f.name === '.' || f.name === '..' || f.name.includes('/')) throw new NsError('bad character in file name');
+        const r = await this.fidOf(s).create(f.name, f.perm, f.mode);
+        s.omode = f.mode;
+        s.qid = r.qid;
+        return { type: 'Rcreate', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
+      }
+      case 'Tread': {
+        const s = this.lookup(f.fid);
+        const count = Math.min(f.count, this.msize - IOHDRSZ);
+        if (s.auth) return { type: 'Rread', tag, data: s.auth.read(count) };
+        if (s.omode < 0) throw new NsError(Enotopen);
+        const m = s.omode & 3;
+        if (m !== OREAD && m !== ORDWR && m !== OEXEC) throw new NsError(Enotreading);
+        let data = await this.fidOf(s).read(f.offset, count);
+        if (data.length > count) data = data.subarray(0, count);
+        return { type: 'Rread', tag, data };
+      }
+      case 'Twrite': {
+        const s = this.lookup(f.fid);
+        if (s.auth) return { type: 'Rwrite', tag, count: s.auth.write(f.data) };
+        if (s.omode < 0) throw new NsError(Enotopen);
+        const m = s.omode & 3;
+        if (m !== OWRITE && m !== ORDWR) throw new NsError(Enotwriting);
+        const n = await this.fidOf(s).write(f.offset, f.data);
+        return { type: 'Rwrite', tag, count: n };
+      }
+      case 'Tclunk': {
+        const s = this.lookup(f.fid);
+        this.fids.delete(f.fid);
+        await s.fid?.clunk().catch(() => {});
+        return { type: 'Rclunk', tag };
+      }
+      case 'Tremove': {
+        const s = this.lookup(f.fid);
+        this.fids.delete(f.fid);
+        if (s.auth) return { type: 'Rremove', tag };
+        await this.fidOf(s).remove();
+        return { type: 'Rremove', tag };
+      }
+      case 'Tstat': {
+        const s = this.lookup(f.fid);
+        if (s.auth) return { type: 'Rstat', tag, stat: s.auth.stat() };
+        return { type: 'Rstat', tag, stat: await this.fidOf(s).stat() };
+      }
+      case 'Twstat': {
+        const s = this.lookup(f.fid);
+        if (s.auth) throw new NsError('permission denied');
+        await this.fidOf(s).wstat(partialDir(f.stat));
+        return { type: 'Rwstat', tag };
+      }
+      default:
+        throw new NsError(Enotimpl);
+    }
+  }
+
+  private iounit(n: number): number {
+    const max = this.msize - IOHDRSZ;
+    return n > 0 && n < max ? n : 0;
+  }
+}
+
+/** A wire Dir of a Twstat as the fields to change: ~0 numbers and empty strings mean "don't touch". */
+export function partialDir(d: Dir): Partial<Dir> {
+  const out: Partial<Dir> = {};
+  if (d.mode !== 0xffffffff) out.mode = d.mode;
+  if (d.atime !== 0xffffffff) out.atime = d.atime;
+  if (d.mtime !== 0xffffffff) out.mtime = d.mtime;
+  if (d.length < 2 ** 64 - 1) out.length = d.length;
+  if (d.name !== '') out.name = d.name;
+  if (d.uid !== '') out.uid = d.uid;
+  if (d.gid !== '') out.gid = d.gid;
+  if (d.muid !== '') out.muid = d.muid;
+  return out;
+}

@@ -1,0 +1,82 @@
+/*
+ * Interop with a real peer: Debian's diod (9P2000.L) started on loopback, its export
+ * mounted into an ants namespace. Everything done through the mount must match the
+ * files on disk, and what is put on disk must show through the mount. diod missing is
+ * a failure, not a skip: .ci/run installs it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '../../ns/9p/client.js';
+import { dial } from '../../ns/9p/transport.js';
+import { OREAD } from '../../ns/types.js';
+import { cat, fails, ls, mkdir, put } from '../ns/helpers.js';
+import { conformance } from './conformance.js';
+import { startDiod, type Diod } from './diod.js';
+import { mountAt } from './helpers.js';
+
+let d: Diod;
+let n = 0;
+beforeAll(async () => {
+  d = await startDiod();
+});
+afterAll(async () => {
+  await d.stop();
+  fs.rmSync(d.dir, { recursive: true, force: true });
+});
+
+/** A fresh directory of the export for each test, mounted at /tmp/m. */
+async function fresh(): Promise<{ dir: string; m: Awaited<ReturnType<typeof mountAt>> }> {
+  const dir = path.join(d.dir, `t${n++}`);
+  fs.mkdirSync(dir);
+  return { dir, m: await mountAt(d.addr, {}, dir) };
+}
+
+describe('diod', () => {
+  it('answers 9P2000 with Rlerror; the client falls back to 9P2000.L at 64 KiB', async () => {
+    const c = await Client.connect(await dial(d.addr));
+    expect(c.version).toBe('9P2000.L');
+    expect(c.msize).toBe(65536);
+    c.close();
+  });
+
+  it('ls, cat, write, mkdir, rm and rename through the mount match the disk', async () => {
+    const { dir, m } = await fresh();
+    const { ns } = m;
+    fs.writeFileSync(path.join(dir, 'disk.txt'), 'from disk\n');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    expect((await ls(ns, '/tmp/m')).sort()).toEqual(['disk.txt', 'sub']);
+    expect(await cat(ns, '/tmp/m/disk.txt')).toBe('from disk\n');
+    const st = await ns.stat('/tmp/m/disk.txt');
+    expect(st.length).toBe(10);
+    expect(st.mode & 0o777).toBe(fs.statSync(path.join(dir, 'disk.txt')).mode & 0o777);
+    expect(st.mtime).toBe(Math.floor(fs.statSync(path.join(dir, 'disk.txt')).mtimeMs / 1000));
+
+    await put(ns, '/tmp/m/sub/new', 'through 9P');
+    expect(fs.readFileSync(path.join(dir, 'sub/new'), 'utf8')).toBe('through 9P');
+    await mkdir(ns, '/tmp/m/made');
+    expect(fs.statSync(path.join(dir, 'made')).isDirectory()).toBe(true);
+    await ns.wstat('/tmp/m/sub/new', { name: 'renamed' });
+    expect(fs.readdirSync(path.join(dir, 'sub'))).toEqual(['renamed']);
+    await ns.remove('/tmp/m/sub/renamed');
+    await ns.remove('/tmp/m/made');
+    expect(fs.readdirSync(dir).sort()).toEqual(['disk.txt', 'sub']);
+    expect(await fails(ns.open('/tmp/m/made', OREAD))).toMatch(/does not exist/);
+    m.client.close();
+  });
+});
+
+conformance({
+  name: 'diod (9P2000.L) over loopback TCP',
+  maxName: 255,
+  many: 1000,
+  async mount() {
+    const { dir, m } = await fresh();
+    return {
+      ns: m.ns,
+      peek: async (p) => (fs.existsSync(path.join(dir, p)) ? fs.readFileSync(path.join(dir, p)) : undefined),
+      peekDir: async (p) => fs.readdirSync(path.join(dir, p)).sort(),
+      done: async () => m.client.close(),
+    };
+  },
+});

@@ -1,0 +1,158 @@
+/*
+ * The server as a raw peer sees it: version negotiation, fid and tag tables and their
+ * limits, malformed and oversized messages, and bounded buffering for a client that
+ * sends but never reads.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { encode } from '../../ns/9p/codec.js';
+import { NOFID, NOTAG } from '../../ns/9p/fcall.js';
+import { Ramfs } from '../../ns/srv/ramfs.js';
+import type { FileServer } from '../../ns/types.js';
+import { BlockFs } from './blockfs.js';
+import { serveUnix, type Served } from './helpers.js';
+import { Raw } from './raw.js';
+import type { ServeOptions } from '../../ns/9p/server.js';
+
+let served: Served | undefined;
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+});
+
+async function peer(fsrv: FileServer = new Ramfs('glenda'), opts: ServeOptions = {}, version = true): Promise<Raw> {
+  served = await serveUnix(fsrv, opts);
+  const r = await Raw.connect(served.sock);
+  if (version) expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 8192, version: '9P2000' })).toMatchObject({ type: 'Rversion', msize: 8192 });
+  return r;
+}
+
+const attach = (r: Raw, fid = 1, tag = 1) => r.rpc({ type: 'Tattach', tag, fid, afid: NOFID, uname: 'glenda', aname: '' });
+
+describe('9P server', () => {
+  it('negotiates msize down to its own and answers 9P2000 dialects with 9P2000', async () => {
+    const r = await peer(new Ramfs(), { msize: 4096 }, false);
+    expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 1 << 20, version: '9P2000.u' })).toEqual({ type: 'Rversion', tag: NOTAG, msize: 4096, version: '9P2000' });
+    expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 8192, version: 'bogus' })).toMatchObject({ type: 'Rversion', version: 'unknown' });
+    expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 100, version: '9P2000' })).toMatchObject({ type: 'Rerror', ename: 'msize too small' });
+  });
+
+  it('refuses requests before a version is agreed', async () => {
+    const r = await peer(new Ramfs(), {}, false);
+    expect(await attach(r)).toMatchObject({ type: 'Rerror', ename: 'version not negotiated' });
+  });
+
+  it('keeps a fid table: unknown fid, fid in use, fid already opened, clunk frees', async () => {
+    const r = await peer();
+    expect(await attach(r)).toMatchObject({ type: 'Rattach' });
+    expect(await attach(r)).toMatchObject({ type: 'Rerror', ename: 'fid in use' });
+    expect(await r.rpc({ type: 'Tstat', tag: 1, fid: 9 })).toMatchObject({ type: 'Rerror', ename: 'unknown fid' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] })).toEqual({ type: 'Rwalk', tag: 1, wqid: [] });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] })).toMatchObject({ ename: 'fid in use' });
+    expect(await r.rpc({ type: 'Tread', tag: 1, fid: 2, offset: 0, count: 10 })).toMatchObject({ ename: 'fid not open' });
+    expect(await r.rpc({ type: 'Topen', tag: 1, fid: 2, mode: 0 })).toMatchObject({ type: 'Ropen' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 2, newfid: 3, wname: [] })).toMatchObject({ ename: 'fid already opened' });
+    expect(await r.rpc({ type: 'Twrite', tag: 1, fid: 2, offset: 0, data: Buffer.from('x') })).toMatchObject({ ename: 'file not open for writing' });
+    expect(await r.rpc({ type: 'Tclunk', tag: 1, fid: 2 })).toEqual({ type: 'Rclunk', tag: 1 });
+    expect(await r.rpc({ type: 'Tclunk', tag: 1, fid: 2 })).toMatchObject({ ename: 'unknown fid' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: Array(17).fill('x') })).toMatchObject({ ename: 'too many names in walk' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['nope'] })).toMatchObject({ ename: 'file does not exist' });
+    expect(await r.rpc({ type: 'Tstat', tag: 1, fid: 2 })).toMatchObject({ ename: 'unknown fid' });
+  });
+
+  it('limits the fid table', async () => {
+    const r = await peer(new Ramfs(), { maxFids: 3 });
+    for (let fid = 1; fid <= 3; fid++) expect(await attach(r, fid)).toMatchObject({ type: 'Rattach' });
+    expect(await attach(r, 4)).toMatchObject({ ename: 'too many fids' });
+    await r.rpc({ type: 'Tclunk', tag: 1, fid: 3 });
+    expect(await attach(r, 4)).toMatchObject({ type: 'Rattach' });
+  });
+
+  it('refuses a tag already in flight, and Tflush answers at once and drops the flushed reply', async () => {
+    const b = new BlockFs();
+    const r = await peer(b);
+    await attach(r);
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['slow'] });
+    await r.rpc({ type: 'Topen', tag: 1, fid: 2, mode: 0 });
+    r.send({ type: 'Tread', tag: 5, fid: 2, offset: 0, count: 10 });
+    expect(await r.rpc({ type: 'Tstat', tag: 5, fid: 1 })).toMatchObject({ type: 'Rerror', tag: 5, ename: 'tag in use' });
+    expect(await r.rpc({ type: 'Tflush', tag: 6, oldtag: 5 })).toEqual({ type: 'Rflush', tag: 6 });
+    b.release();
+    // The flushed read's reply never comes: the next message is the answer to this stat.
+    expect(await r.rpc({ type: 'Tstat', tag: 5, fid: 1 })).toMatchObject({ type: 'Rstat', tag: 5 });
+    expect(await r.rpc({ type: 'Tflush', tag: 7, oldtag: 99 })).toEqual({ type: 'Rflush', tag: 7 });
+  });
+
+  it('a flushed walk leaves no fid behind', async () => {
+    const r = await peer();
+    await attach(r);
+    r.send({ type: 'Twalk', tag: 3, fid: 1, newfid: 2, wname: [] });
+    r.send({ type: 'Tflush', tag: 4, oldtag: 3 });
+    const replies: string[] = [];
+    for (let f = await r.next(); f && f.type !== 'Rflush'; f = await r.next()) replies.push(f.type);
+    // Either the walk finished first (then it stands) or it was flushed (then fid 2 is free).
+    const again = await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] });
+    if (replies.includes('Rwalk')) expect(again).toMatchObject({ ename: 'fid in use' });
+    else expect(again).toMatchObject({ type: 'Rwalk' });
+  });
+
+  it('answers a well-framed message that does not decode with Rerror, and stays up', async () => {
+    const r = await peer();
+    const bad = Buffer.from([12, 0, 0, 0, 110, 9, 0, 1, 0, 0, 0, 2]);
+    r.send(bad);
+    expect(await r.next()).toEqual({ type: 'Rerror', tag: 9, ename: '9P protocol botch' });
+    r.send(Buffer.from([7, 0, 0, 0, 200, 3, 0]));
+    expect(await r.next()).toEqual({ type: 'Rerror', tag: 3, ename: 'unknown 9P message type' });
+    expect(await r.rpc({ type: 'Rclunk', tag: 4 })).toMatchObject({ type: 'Rerror', tag: 4 });
+    expect(await attach(r)).toMatchObject({ type: 'Rattach' });
+  });
+
+  it('closes the connection on a size it cannot trust', async () => {
+    for (const size of [3, 1 << 30]) {
+      const r = await peer();
+      const b = Buffer.alloc(7);
+      b.writeUInt32LE(size, 0);
+      r.send(b);
+      expect(await r.next()).toBeUndefined();
+      expect(r.closed).toBe(true);
+      await served!.close();
+      served = undefined;
+    }
+  });
+
+  it('closes on a message larger than the agreed msize', async () => {
+    const r = await peer();
+    await attach(r);
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] });
+    r.send(encode({ type: 'Twrite', tag: 2, fid: 2, offset: 0, data: Buffer.alloc(9000) }));
+    expect(await r.next()).toBeUndefined();
+  });
+
+  it('a client that sends without reading cannot make the server buffer without bound', async () => {
+    const ram = new Ramfs('glenda');
+    const r = await peer(ram, { maxTags: 16 });
+    await attach(r);
+    await r.rpc({ type: 'Tcreate', tag: 1, fid: 1, name: 'big', perm: 0o644, mode: 2 });
+    await r.rpc({ type: 'Twrite', tag: 1, fid: 1, offset: 0, data: Buffer.alloc(8000, 1) });
+    r.conn.pause();
+    // 4,000 reads of 8 KiB asked for: 32 MB of replies if the server took them all.
+    const reqs = Buffer.concat(Array.from({ length: 4000 }, (_, i) => encode({ type: 'Tread', tag: i % 60000, fid: 1, offset: 0, count: 8000 })));
+    r.conn.stream.write(reqs);
+    const conn = served!.conns[0]!;
+    const stream = (conn as unknown as { conn: { stream: import('node:net').Socket } }).conn.stream;
+    for (let i = 0; i < 400 && !(stream.isPaused() && stream.writableLength > 4 * 8192); i++) await new Promise((res) => setTimeout(res, 5));
+    expect(stream.isPaused()).toBe(true);
+    const held = stream.writableLength;
+    await new Promise((res) => setTimeout(res, 50));
+    expect(stream.writableLength).toBe(held);
+    // At most a few messages queued, plus the replies of the requests that were in flight.
+    expect(held).toBeLessThanOrEqual((4 + 16) * 8192);
+    // Reading again drains it all, in order.
+    r.conn.resume();
+    let got = 0;
+    while (got < 4000) {
+      const f = await r.next();
+      expect(f?.type).toBe('Rread');
+      got++;
+    }
+  });
+});
