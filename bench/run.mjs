@@ -5,6 +5,8 @@
 //   npm run bench            all
 //   node bench/run.mjs loops only the loops
 //   node bench/run.mjs ui    only the interactive UI (bench/ui.mjs)
+//   node bench/run.mjs 9p    only 9P throughput and latency (bench/9p.mjs)
+//   node bench/run.mjs net   only the /net emulator (bench/net.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,3 +81,5 @@ if (!only || only === 'startup') startup();
 if (!only || only === 'loops') loops();
 if (!only || only === 'ui') await (await import('./ui.mjs')).ui();
 if (!only || only === 'ns') await (await import('./ns.mjs')).ns();
+if (!only || only === '9p') await (await import('./9p.mjs')).p9();
+if (!only || only === 'net') await (await import('./net.mjs')).netBench();
