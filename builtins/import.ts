@@ -5,6 +5,7 @@
  * the dial string says otherwise), or the remotepath part of it, on mountpoint. With a
  * key (-k or $p9key) the attach authenticates with p9hmac when the server asks.
  */
+import type { Namespace } from '../ns/namespace.js';
 import { MAFTER, MBEFORE, MCACHE, MCREATE } from '../ns/mount.js';
 import { cmd, getopts, usage, abs } from './cmd/lib.js';
 import { dialOf, keyOf, namespaceOf } from './p9.js';
@@ -22,7 +23,7 @@ export const importCmd = cmd('import', async (p, argv) => {
   if (o.has.has('c')) flag |= MCREATE;
   if (o.has.has('C')) flag |= MCACHE;
   const { mountDial, subtree } = await import('../ns/9p/post.js');
-  const fsrv = await mountDial(addr, { authKey: await keyOf(p, o.val.get('k')?.[0]) });
+  const fsrv = await mountDial(addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), signal: (p.vfs as Partial<Namespace>).kernel?.callerSignal });
   try {
     await ns.mountServer(subtree(fsrv, remote), mtpt, flag, '', addr);
   } catch (e) {

@@ -22,7 +22,7 @@ export const mount: Builtin = async (p, argv) => {
   try {
     if (isDialString(srv)) {
       // A 9P server by address: dialed here, hung up when its last fid goes (ns/9p).
-      const fsrv = await (await import('../ns/9p/post.js')).mountDial(srv);
+      const fsrv = await (await import('../ns/9p/post.js')).mountDial(srv, { signal: (ns as unknown as Namespace).kernel.callerSignal });
       try {
         await (ns as unknown as Namespace).mountServer(fsrv, resolvePath(p.cwd, old), o.flag, spec ?? '', srv);
       } catch (e) {

@@ -8,6 +8,7 @@
  * posted, use that entry quietly. The entry belongs to the rc that ran srv, and goes
  * when the connection hangs up.
  */
+import type { Namespace } from '../ns/namespace.js';
 import { MAFTER, MBEFORE, MCACHE, MCREATE } from '../ns/mount.js';
 import { cmd, getopts, usage, abs } from './cmd/lib.js';
 import { dialOf, keyOf, namespaceOf } from './p9.js';
@@ -27,7 +28,7 @@ export const srv = cmd('srv', async (p, argv) => {
   if (o.has.has('C')) flag |= MCACHE;
   if (!(o.has.has('q') && group.get(name))) {
     const { mountDial, postServer } = await import('../ns/9p/post.js');
-    const fsrv = await mountDial(addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), keep: true });
+    const fsrv = await mountDial(addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), keep: true, signal: (p.vfs as Partial<Namespace>).kernel?.callerSignal });
     await postServer(group, name, fsrv, { owner: p.ppid, uid: ns.kernel.user }).catch((e) => {
       fsrv.client.close();
       throw e;

@@ -65,7 +65,13 @@ export class Kernel {
    * is loaded only when something is mounted this way, so start-up does not pay for it.
    */
   mountDriver?: (srvFid: Fid, srvPath: string) => Promise<FileServer> = async (fid, path) =>
-    (await import('./9p/post.js')).mountSrvFile(fid, path);
+    (await import('./9p/post.js')).mountSrvFile(fid, path, this.callerSignal);
+
+  /**
+   * The interrupt signal of the process a server call is made for (read synchronously at
+   * the start of the call): an interrupted read on a 9P mount sends Tflush.
+   */
+  readonly callerSignal = (): AbortSignal | undefined => this.up?.interrupt?.();
   private nextPid = 1;
   private readonly roots = new Map<string, KChan>();
 

@@ -112,6 +112,8 @@ export class KProc {
   state: ProcState = 'Running';
   exitStatus?: string;
   fds?: FdTable;
+  /** The shell's interrupt signal for this process: what a blocked 9P read gives up on. */
+  interrupt?: () => AbortSignal;
   /** The shell's handler for a posted note (interrupt, hangup, kill …). */
   onNote?: (note: string) => void;
   readonly notes: string[] = [];

@@ -71,6 +71,7 @@ export class AntsMachine implements Machine, Shell {
       if (n === 'interrupt' && !p.background) this.note('SIGINT');
       else p.kill(n);
     };
+    k.interrupt = () => p.signal;
   }
 
   /** Host environment -> rc variables: plan9port's ctl-A joined lists, PATH tied to path. */

@@ -32,15 +32,18 @@ export const Enoauthkey = 'authentication required to listen on a non-loopback a
  * Dial a 9P server and give it as a FileServer. The connection ends with its last fid,
  * unless keep is set (srv: the posted connection outlives its mounts).
  */
-export async function mountDial(addr: string, opts: ClientOptions & { authKey?: AuthKey; keep?: boolean } = {}): Promise<MountFs> {
+export async function mountDial(
+  addr: string,
+  opts: ClientOptions & { authKey?: AuthKey; keep?: boolean; signal?: () => AbortSignal | undefined } = {},
+): Promise<MountFs> {
   const client = await Client.connect(await dial(addr), opts);
-  return new MountFs(client, { ownConnection: !opts.keep, authKey: opts.authKey });
+  return new MountFs(client, { ownConnection: !opts.keep, authKey: opts.authKey, signal: opts.signal });
 }
 
 /** The kernel's mount driver: a srv file that is a host socket, dialed. */
-export async function mountSrvFile(fid: Fid, _path: string): Promise<FileServer> {
+export async function mountSrvFile(fid: Fid, _path: string, signal?: () => AbortSignal | undefined): Promise<FileServer> {
   if (!fid.hostPath) throw new NsError(Emountrpc);
-  return mountDial('unix!' + fid.hostPath);
+  return mountDial('unix!' + fid.hostPath, { signal });
 }
 
 /** The part of fs under path: each attach walks there (import's remotepath). */
