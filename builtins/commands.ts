@@ -31,6 +31,7 @@ import { wc } from './cmd/wc.js';
 import { addns, cpns, subns } from './cmd/nscopy.js';
 import { kill, slay } from './cmd/kill.js';
 import { ps } from './cmd/ps.js';
+import { rc } from './cmd/rc.js';
 import { mntgen, ramfs } from './cmd/ramfs.js';
 import { auxdial, con, telnet } from './net/connect.js';
 import { ipconfig } from './net/ipconfig.js';
@@ -69,6 +70,7 @@ export const commands = new Map<string, Builtin>([
   ['kill', kill],
   ['slay', slay],
   ['ps', ps],
+  ['rc', rc],
   ['ramfs', ramfs],
   ['mntgen', mntgen],
   // the network (ns/net): Plan 9's names and the plain ones

@@ -4,8 +4,9 @@
  *   ramfs [-abc] [-m mtpt] [-s | -S srvname]   (mounted on /tmp unless it is only posted)
  *   mntgen [-s srvname] [mtpt]                 (mounted on /n by default)
  * A posted server belongs to the rc that started it (the command's parent, since the
- * server "forks into the background" as on Plan 9): its /srv entry goes when that rc
- * exits. The mount is made in the caller's namespace group.
+ * server "forks into the background" as on Plan 9): its /srv entry, and the socket
+ * $NAMESPACE/srvname that plan9port's 9p reaches it by, go when that rc exits. The mount
+ * is made in the caller's namespace group.
  */
 import type { Namespace } from '../../ns/namespace.js';
 import { MAFTER, MBEFORE, MCREATE } from '../../ns/mount.js';
@@ -22,7 +23,11 @@ async function serve(p: ProcLike, name: string, server: FileServer, srvname: str
     return 'no namespace';
   }
   const k = ns.kernel;
-  if (srvname !== undefined) (ns.proc?.srv ?? k.srv).post(srvname, server, p.ppid, k.user);
+  if (srvname !== undefined) {
+    // Posted in /srv and, as plan9port does, as the socket $NAMESPACE/srvname (ns/9p/post.ts).
+    const { postServer } = await import('../../ns/9p/post.js');
+    await postServer(ns.proc?.srv ?? k.srv, srvname, server, { owner: p.ppid, uid: k.user });
+  }
   if (mtpt !== undefined) {
     if (srvname !== undefined) await ns.mount!('#s/' + srvname, abs(p, mtpt), flag);
     else await ns.mountServer(server, abs(p, mtpt), flag, '', '#s/' + name);

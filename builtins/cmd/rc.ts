@@ -1,0 +1,58 @@
+/*
+ * rc [-eplvx] [-c command] [file [arg …]]: a new rc, as a child process of the caller —
+ * ants-rc itself, not whatever rc the host has, so `listen1 … rc -c '…'` and scripts that
+ * run rc behave the same everywhere. The script comes from -c, a file (read through the
+ * namespace) or standard input; $* holds the arguments and $0 the script's name.
+ */
+import { abs, cmd, open, readAll, usage } from './lib.js';
+
+export const rc = cmd('rc', async (p, argv, sh) => {
+  let i = 1;
+  let command: string | undefined;
+  for (; i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '-'; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j]!;
+      if (f === 'c') {
+        command = a.slice(j + 1) || argv[++i];
+        if (command === undefined) return usage(p, 'usage: rc [-eplvx] [-c command] [file [arg ...]]');
+        break;
+      }
+      if (!'eplvxiIdsr'.includes(f)) return usage(p, 'usage: rc [-eplvx] [-c command] [file [arg ...]]');
+      if ('evx'.includes(f)) p.flags.add(f);
+    }
+  }
+  let name = argv[0]!;
+  let text: string;
+  if (command !== undefined) {
+    text = command;
+    p.set('*', argv.slice(i));
+  } else if (i < argv.length && argv[i] !== '-') {
+    name = argv[i]!;
+    const c = await open(p, abs(p, name));
+    try {
+      text = (await readAll(c)).toString('utf8');
+    } finally {
+      c.close();
+    }
+    p.set('*', argv.slice(i + 1));
+  } else {
+    text = (await readAll({ read: (n) => p.read(0, n) })).toString('utf8');
+    p.set('*', argv.slice(i + 1));
+  }
+  p.set('0', [name]);
+  try {
+    await sh.runSource(p, text, name);
+  } catch (e) {
+    // `exit` unwinds to the end of this rc (the interpreter's RcExit carries the status).
+    if (e !== null && typeof e === 'object' && !(e instanceof Error) && typeof (e as { status?: unknown }).status === 'string') {
+      return (e as { status: string }).status;
+    }
+    throw e;
+  }
+  return p.status;
+});
