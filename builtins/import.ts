@@ -8,7 +8,7 @@
 import type { Namespace } from '../ns/namespace.js';
 import { MAFTER, MBEFORE, MCACHE, MCREATE } from '../ns/mount.js';
 import { cmd, getopts, usage, abs } from './cmd/lib.js';
-import { dialOf, keyOf, namespaceOf } from './p9.js';
+import { dialOf, keyOf, mount9p, namespaceOf } from './p9.js';
 
 export const importCmd = cmd('import', async (p, argv) => {
   const o = getopts(argv, 'abcCk:');
@@ -22,8 +22,8 @@ export const importCmd = cmd('import', async (p, argv) => {
   if (o.has.has('b')) flag |= MBEFORE;
   if (o.has.has('c')) flag |= MCREATE;
   if (o.has.has('C')) flag |= MCACHE;
-  const { mountDial, subtree } = await import('../ns/9p/post.js');
-  const fsrv = await mountDial(addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), signal: (p.vfs as Partial<Namespace>).kernel?.callerSignal });
+  const { subtree } = await import('../ns/9p/post.js');
+  const fsrv = await mount9p(p, addr, { authKey: await keyOf(p, o.val.get('k')?.[0]) });
   try {
     await ns.mountServer(subtree(fsrv, remote), mtpt, flag, '', addr);
   } catch (e) {

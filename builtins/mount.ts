@@ -2,6 +2,7 @@ import type { Builtin } from './types.js';
 import { mountFlags, needNs } from './nsops.js';
 import { resolvePath } from '../ns/vfs.js';
 import { errstr } from './errstr.js';
+import { mount9p } from './p9.js';
 import type { Namespace } from '../ns/namespace.js';
 
 /** unix!/path, tcp!host!port, net!host!port: what mount dials instead of opening a srv file. */
@@ -22,7 +23,7 @@ export const mount: Builtin = async (p, argv) => {
   try {
     if (isDialString(srv)) {
       // A 9P server by address: dialed here, hung up when its last fid goes (ns/9p).
-      const fsrv = await (await import('../ns/9p/post.js')).mountDial(srv, { signal: (ns as unknown as Namespace).kernel.callerSignal });
+      const fsrv = await mount9p(p, srv);
       try {
         await (ns as unknown as Namespace).mountServer(fsrv, resolvePath(p.cwd, old), o.flag, spec ?? '', srv);
       } catch (e) {

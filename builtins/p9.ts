@@ -4,6 +4,7 @@
  * p9hmac key, read through the namespace from the file named by -k or $p9key.
  */
 import type { AuthKey } from '../ns/9p/auth.js';
+import type { MountFs } from '../ns/9p/mnt.js';
 import type { Namespace } from '../ns/namespace.js';
 import type { ProcLike } from './types.js';
 import { abs, Exit, readAll } from './cmd/lib.js';
@@ -17,6 +18,48 @@ export async function namespaceOf(p: ProcLike, name: string): Promise<Namespace>
     throw new Exit('no namespace');
   }
   return ns as Namespace;
+}
+
+/**
+ * A 9P connection to addr, as the calling process's namespace reaches it: `unix!` names a
+ * host socket; any other address is dialed through the namespace's /net (dial(2): cs,
+ * clone, ctl, data), so the emulated network and its rules apply, and 127/8 reaches the
+ * host. Without a /net (the bare host file system) it is dialed on the host.
+ */
+export async function mount9p(
+  p: ProcLike,
+  addr: string,
+  opts: { authKey?: AuthKey; keep?: boolean } = {},
+): Promise<MountFs> {
+  const post = await import('../ns/9p/post.js');
+  const signal = (p.vfs as Partial<Namespace>).kernel?.callerSignal;
+  let viaNet = false;
+  if (!addr.startsWith('unix!')) {
+    try {
+      await p.vfs.stat('/net/cs');
+      viaNet = true;
+    } catch {
+      /* no /net here */
+    }
+  }
+  if (!viaNet) return post.mountDial(addr, { ...opts, signal });
+  const [{ dial }, { duplexOf }] = await Promise.all([import('./net/dial.js'), import('../ns/9p/transport.js')]);
+  const conn = await dial(p.vfs, addr);
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    conn.data.close();
+    conn.ctl.close();
+  };
+  const stream = duplexOf(() => conn.data.read(65536 * 2), (b) => conn.data.write(b), close);
+  stream.once('close', close);
+  try {
+    return await post.mountStream(stream, { ...opts, signal });
+  } catch (e) {
+    close();
+    throw e;
+  }
 }
 
 /** A dial string from what the user typed: a bare system name gets net!name!svc. */

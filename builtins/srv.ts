@@ -11,7 +11,7 @@
 import type { Namespace } from '../ns/namespace.js';
 import { MAFTER, MBEFORE, MCACHE, MCREATE } from '../ns/mount.js';
 import { cmd, getopts, usage, abs } from './cmd/lib.js';
-import { dialOf, keyOf, namespaceOf } from './p9.js';
+import { dialOf, keyOf, mount9p, namespaceOf } from './p9.js';
 
 export const srv = cmd('srv', async (p, argv) => {
   const o = getopts(argv, 'abcCqk:');
@@ -27,8 +27,8 @@ export const srv = cmd('srv', async (p, argv) => {
   if (o.has.has('c')) flag |= MCREATE;
   if (o.has.has('C')) flag |= MCACHE;
   if (!(o.has.has('q') && group.get(name))) {
-    const { mountDial, postServer } = await import('../ns/9p/post.js');
-    const fsrv = await mountDial(addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), keep: true, signal: (p.vfs as Partial<Namespace>).kernel?.callerSignal });
+    const { postServer } = await import('../ns/9p/post.js');
+    const fsrv = await mount9p(p, addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), keep: true });
     await postServer(group, name, fsrv, { owner: p.ppid, uid: ns.kernel.user }).catch((e) => {
       fsrv.client.close();
       throw e;

@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { SrvGroup } from '../dev/srv.js';
 import { Eexist, Emountrpc } from '../errors.js';
 import { type Fid, type FileServer, NsError } from '../types.js';
@@ -37,6 +38,15 @@ export async function mountDial(
   opts: ClientOptions & { authKey?: AuthKey; keep?: boolean; signal?: () => AbortSignal | undefined } = {},
 ): Promise<MountFs> {
   const client = await Client.connect(await dial(addr), opts);
+  return new MountFs(client, { ownConnection: !opts.keep, authKey: opts.authKey, signal: opts.signal });
+}
+
+/** mountDial over a connection made elsewhere (a /net conversation's data file, as a stream). */
+export async function mountStream(
+  stream: Duplex,
+  opts: ClientOptions & { authKey?: AuthKey; keep?: boolean; signal?: () => AbortSignal | undefined } = {},
+): Promise<MountFs> {
+  const client = await Client.connect(stream, opts);
   return new MountFs(client, { ownConnection: !opts.keep, authKey: opts.authKey, signal: opts.signal });
 }
 

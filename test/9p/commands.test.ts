@@ -122,6 +122,13 @@ describe('9P commands', () => {
       fs.rmdirSync(path.join(d.dir, 'sub'));
     });
 
+    it('a tcp! mount is dialed through the namespace\'s /net: the connection is a conversation there', () => {
+      const port = d.addr.split('!')[2];
+      const r = rc(`mount -c ${d.addr} /n/d ${d.dir}; cat /n/d/f; cat /net/tcp/*/remote | grep -c '^127.0.0.1!'${port}'$'`);
+      expect(r.err).toBe('');
+      expect(r.out).toBe('diod file\n1\n');
+    });
+
     it('srv posts the connection; later mounts share it', () => {
       const r = rc(`srv ${d.addr} dd; ls /srv | grep dd; mount /srv/dd /n/b ${d.dir}; mount /srv/dd /n/c ${d.dir}; cat /n/b/f /n/c/f; ls -l $NAMESPACE | grep -c dd; srv -q ${d.addr} dd; srv ${d.addr} dd`);
       expect(r.err).toBe('srv: file already exists\n');
