@@ -7,18 +7,25 @@
 //                  clone, ctl, listen, data — every step a file operation), against
 //                  net.connect + accept + close on 127.0.0.1;
 //   stream         one connection, 64 KiB writes, reader reading 64 KiB: MB/s through the
-//                  emulator (two processes of one kernel; the shared daemon is not built
-//                  yet, so "two sessions" are two processes here), against a Node socket
-//                  pair on 127.0.0.1;
+//                  emulator (two processes of one kernel), against a Node socket pair on
+//                  127.0.0.1;
+//   daemon         the same two figures between two sessions through the shared /net
+//                  daemon: two kernels in daemon mode, each with its own 9P connection to
+//                  a daemon started on demand as ants-rc does (a temporary $NAMESPACE),
+//                  so every file operation is a 9P round trip to another process. Both
+//                  sessions run in this process, as both ends of the raw Node figure do;
+//                  connections are measured one at a time and 16 at once;
 //   host ↔ 127/8   a host client (nc when installed, else a Node socket) reading a stream
 //                  from an emulated listener on 127.0.0.99, and Node clients connecting to
 //                  it, against the same from a plain Node server.
 //
 // Each figure is the median of ROUNDS rounds, rounds of compared figures interleaved.
 //
-//   node bench/net.mjs        or      node bench/run.mjs net
+//   node bench/net.mjs [daemon]      or      node bench/run.mjs net
+//   (`daemon`: only the figures through the shared daemon)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +37,7 @@ const { Kernel } = await import(join(dist, 'ns', 'kernel.js'));
 const { MREPL, MAFTER } = await import(join(dist, 'ns', 'mount.js'));
 const { setNetWorld, NetWorld } = await import(join(dist, 'ns', 'net', 'index.js'));
 const { dial, announce, listen, accept } = await import(join(dist, 'builtins', 'net', 'dial.js'));
+const { closeNetd } = await import(join(dist, 'ns', 'net', 'index.js'));
 
 const ROUNDS = 7;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -49,6 +57,35 @@ async function emulator() {
   await p.ns.bind('#l0', '/net', MAFTER);
   const other = k.fork(p, ['client']);
   return { k, world, server: p.ns, client: other.ns };
+}
+
+/** Two sessions on the shared daemon of a fresh srv directory (started by the first use). */
+async function daemonSessions() {
+  const dir = fs.mkdtempSync(join(os.tmpdir(), 'ants-netbench-'));
+  const cons = { read: async () => Buffer.alloc(0), write: (b) => b.length };
+  const session = async () => {
+    const k = new Kernel({ user: 'bench', sysname: 'bench', srvDir: dir, net: 'daemon', console: cons });
+    const p = await k.init(['bench']);
+    await p.ns.bind('#I0', '/net', MREPL);
+    await p.ns.bind('#l0', '/net', MAFTER);
+    return { k, ns: p.ns };
+  };
+  const a = await session();
+  const b = await session();
+  await a.ns.stat('/net/tcp');
+  return {
+    server: a.ns, client: b.ns,
+    close() {
+      closeNetd(a.k);
+      closeNetd(b.k);
+      try {
+        process.kill(Number(fs.readFileSync(join(dir, 'ants-net.pid'), 'utf8')), 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 200).unref();
+    },
+  };
 }
 
 /** Interleave rounds of fns (each returns a figure); medians. */
@@ -85,6 +122,48 @@ async function emuConnRate(e, port, n) {
   const ms = now() - t0;
   a.ctl.close();
   return (n / ms) * 1000;
+}
+
+/** n connections, `par` at a time, each by its own listener process. */
+async function emuConnRatePar(e, port, n, par) {
+  const a = await announce(e.server, `tcp!*!${port}`);
+  const per = n / par;
+  const serving = Promise.all(Array.from({ length: par }, async () => {
+    for (let i = 0; i < per; i++) {
+      const call = await listen(e.server, a.dir);
+      const d = await accept(e.server, call);
+      d.close();
+      call.ctl.close();
+    }
+  }));
+  const t0 = now();
+  await Promise.all(Array.from({ length: par }, async () => {
+    for (let i = 0; i < per; i++) {
+      const c = await dial(e.client, `tcp!192.168.0.100!${port}`);
+      c.data.close();
+      c.ctl.close();
+    }
+  }));
+  await serving;
+  const ms = now() - t0;
+  a.ctl.close();
+  return (n / ms) * 1000;
+}
+
+async function nodeConnRatePar(host, port, n, par) {
+  const t0 = now();
+  await Promise.all(Array.from({ length: par }, async () => {
+    for (let i = 0; i < n / par; i++) {
+      await new Promise((resolve, reject) => {
+        const s = net.connect(port, host, () => {
+          s.destroy();
+          resolve();
+        });
+        s.on('error', reject);
+      });
+    }
+  }));
+  return (n / (now() - t0)) * 1000;
 }
 
 async function nodeConnRate(host, port, n) {
@@ -221,14 +300,20 @@ async function emuHostConnRate(e, port, n) {
   return r;
 }
 
-export async function netBench() {
+export async function netBench(only) {
+  let port = 20000 + Math.floor(Math.random() * 20000);
+  const N = 2000;
+  if (only !== 'daemon') port = await inProcess(port, N);
+  console.log(`/net through the shared daemon (median of ${ROUNDS}; raw Node TCP on 127.0.0.1 measured in the same run)`);
+  await throughDaemon(port, N);
+}
+
+async function inProcess(port, N) {
   const e = await emulator();
   await e.server.open('/net/ipifc/0/ctl', 1).then(async (c) => {
     await c.write(Buffer.from('add 127.0.0.99 255.255.255.255'));
     c.close();
   });
-  let port = 20000 + Math.floor(Math.random() * 20000);
-  const N = 2000;
   const cSrv = await nodeServer('127.0.0.1');
   const [emuCps, nodeCps] = await interleave([
     () => emuConnRate(e, ++port, N),
@@ -260,6 +345,32 @@ export async function netBench() {
   console.log(`    emulated listener on 127.0.0.99        ${rate(hCps)}`);
   console.log(`    raw Node server on 127.0.0.98          ${rate(hNodeCps)}   emulated/raw ${x(hCps / hNodeCps)}`);
   e.world.shutdown();
+  return port;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await netBench();
+async function throughDaemon(port, N) {
+  const d = await daemonSessions();
+  const dSrv = await nodeServer('127.0.0.1');
+  const [dCps, dNodeCps] = await interleave([
+    () => emuConnRate(d, ++port, N),
+    () => nodeConnRate('127.0.0.1', dSrv.address().port, N),
+  ]);
+  const [dCpsPar, dNodeCpsPar] = await interleave([
+    () => emuConnRatePar(d, ++port, N, 16),
+    () => nodeConnRatePar('127.0.0.1', dSrv.address().port, N, 16),
+  ]);
+  dSrv.close();
+  console.log('  connections per second, one at a time');
+  console.log(`    through the daemon                     ${rate(dCps)}   (target >= 1,000/s)`);
+  console.log(`    raw Node TCP                           ${rate(dNodeCps)}   daemon/raw ${x(dCps / dNodeCps)}`);
+  console.log('  connections per second, 16 at a time');
+  console.log(`    through the daemon                     ${rate(dCpsPar)}   (target >= 1,000/s)`);
+  console.log(`    raw Node TCP                           ${rate(dNodeCpsPar)}   daemon/raw ${x(dCpsPar / dNodeCpsPar)}`);
+  const [dMb, dNodeMb] = await interleave([() => emuStream(d, ++port), () => nodeStream()]);
+  console.log(`  stream throughput (${STREAM >> 20} MiB in 64 KiB writes)`);
+  console.log(`    through the daemon                     ${mbs(dMb)}   (target >= 0.5 × raw)`);
+  console.log(`    raw Node TCP                           ${mbs(dNodeMb)}   daemon/raw ${x(dMb / dNodeMb)}`);
+  d.close();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await netBench(process.argv[2]);

@@ -31,6 +31,11 @@ export interface KernelOptions {
   commands?: () => string[];
   /** The host's $PATH directories when the program started: what /bin gathers at boot. */
   hostPath?: string[];
+  /**
+   * Where #I and #l live: `daemon`, the user's shared /net daemon (ns/net/netd.ts, reached
+   * through the srv directory); `local` (the default), a world of this kernel's own.
+   */
+  net?: 'local' | 'daemon';
   /** The first pid handed out (the shell uses its own OS pid, so $pid stays unique on the host). */
   firstPid?: number;
 }

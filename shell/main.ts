@@ -1,5 +1,6 @@
 /*
- * ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]
+ * ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]
+ * ants-rc --netd dir        (the shared /net daemon, which sessions start themselves)
  *
  * Batch use (-c, a script file, a script on standard input) loads only the interpreter.
  * Interactive use on a terminal reads lines with a plain line reader here; the full-screen
@@ -14,7 +15,7 @@ import type { Kernel } from '../ns/kernel.js';
 import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
 
-const USAGE = 'usage: ants-rc [-ceiIlpvx] [-c command] [file [arg ...]]';
+const USAGE = 'usage: ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]';
 
 interface Args {
   flags: Set<string>;
@@ -78,7 +79,7 @@ function readAll(fd: number): string {
  * ANTS_NS=host runs on the bare host file system instead: no namespace, no /proc, and
  * the ants commands found before $path.
  */
-async function bootKernel(): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
+async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
   if (process.env.ANTS_NS === 'host') return { vfs: new HostVfs() };
   const [{ Kernel }, { boot }, { commands }] = await Promise.all([
     import('../ns/kernel.js'),
@@ -87,6 +88,7 @@ async function bootKernel(): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc 
   ]);
   const names = [...commands.keys()].sort();
   const kernel = new Kernel({
+    net,
     firstPid: process.pid,
     commands: () => names,
     console: {
@@ -101,6 +103,18 @@ async function bootKernel(): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc 
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--netd') return (await import('../ns/net/netd.js')).runNetd(argv.slice(1));
+  // Where /net lives: the user's shared daemon unless --net=local or ANTS_NET=local.
+  let net: 'local' | 'daemon' = process.env.ANTS_NET === 'local' ? 'local' : 'daemon';
+  while (argv[0]?.startsWith('--net=')) {
+    const m = argv[0].slice(6);
+    if (m !== 'local' && m !== 'daemon') {
+      process.stderr.write(`ants-rc: bad net mode ${m}\n${USAGE}\n`);
+      return 1;
+    }
+    net = m;
+    argv = argv.slice(1);
+  }
   const a = parseArgs(argv);
   if (typeof a === 'string') {
     process.stderr.write(a + '\n');
@@ -110,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = process.stdin.isTTY === true;
   const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
-  const { vfs, kernel, kproc } = await bootKernel();
+  const { vfs, kernel, kproc } = await bootKernel(net);
   const m = new AntsMachine({
     vfs,
     kernel,

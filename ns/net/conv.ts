@@ -17,7 +17,8 @@
  * its own rq; a write puts into the peer's rq and waits while it is full). A zero-length
  * write is this emulator's half-close (the peer reads end of file; Plan 9 has no way to
  * say it). A conversation whose far end is a host socket reads what the socket delivers
- * (the socket pauses while rq is full) and writes to the socket, waiting for drain.
+ * (the socket pauses while rq is full) and writes to the socket, waiting for drain. A
+ * TCP call to 127/8 that no emulated listener takes is made on the host's loopback.
  */
 import type net from 'node:net';
 import { Ebadarg, Ehungup } from '../errors.js';
@@ -238,23 +239,7 @@ export class Conv {
     if (route.kind === 'refused') return this.refuse(route.why);
     if (route.kind === 'host') {
       if (!this.isTcp) return this.refuse(Econrefused);
-      this.state = 'Connecting';
-      let s: net.Socket;
-      try {
-        s = await hostConnect(ra, rp);
-      } catch (e) {
-        return this.refuse(sockErr(e));
-      }
-      if (this.state !== 'Connecting') {
-        s.destroy();
-        throw err(Ehungup);
-      }
-      if (s.localAddress) this.laddr = parseip(s.localAddress) ?? this.laddr;
-      if (s.localPort) this.lport = s.localPort;
-      this.attachSock(s);
-      this.state = 'Connected';
-      this.proto.stats.ActiveOpens++;
-      return;
+      return this.connectHost(ra, rp);
     }
     const target = route.stack;
     if (!this.isTcp) {
@@ -262,7 +247,11 @@ export class Conv {
       return;
     }
     const l = target.tcp.listenerFor(ra, rp);
-    if (!l) return this.refuse(Econrefused);
+    if (!l) {
+      // 127/8 is real on the host too: with no emulated listener, the host's may answer.
+      if (isLoopback(ra) && this.stack.world.realnet) return this.connectHost(ra, rp);
+      return this.refuse(Econrefused);
+    }
     const nc = l.newcall(this.laddr, this.lport, ra, rp);
     if (!nc) return this.refuse(Econrefused);
     this.peer = nc;
@@ -270,6 +259,26 @@ export class Conv {
     this.state = 'Connected';
     this.proto.stats.ActiveOpens++;
     target.world.noteArp(this.stack, target, ra);
+  }
+
+  /** A call that leaves the emulator: a real connection from the host. */
+  private async connectHost(ra: Ip, rp: number): Promise<void> {
+    this.state = 'Connecting';
+    let s: net.Socket;
+    try {
+      s = await hostConnect(ra, rp);
+    } catch (e) {
+      return this.refuse(sockErr(e));
+    }
+    if (this.state !== 'Connecting') {
+      s.destroy();
+      throw err(Ehungup);
+    }
+    if (s.localAddress) this.laddr = parseip(s.localAddress) ?? this.laddr;
+    if (s.localPort) this.lport = s.localPort;
+    this.attachSock(s);
+    this.state = 'Connected';
+    this.proto.stats.ActiveOpens++;
   }
 
   private refuse(why: string): never {
@@ -350,8 +359,25 @@ export class Conv {
 
   /* ---------- data ---------- */
 
-  async read(count: number): Promise<Buffer> {
-    if (this.isTcp) return this.rq.get(count);
+  /**
+   * TCP reads are answered in the order they were made: a session reading through the
+   * daemon keeps several outstanding (netdclient.ts reads ahead) and takes the answers
+   * in order, so a later read must never be given data before an earlier one.
+   */
+  read(count: number): Promise<Buffer> {
+    if (!this.isTcp) return this.readUdp(count);
+    const q = this.rq;
+    const p = this.reading === 0 ? q.get(count) : this.rtail.then(() => q.get(count));
+    this.reading++;
+    const done = (): void => void this.reading--;
+    this.rtail = p.then(done, done);
+    return p;
+  }
+
+  private reading = 0;
+  private rtail: Promise<unknown> = Promise.resolve();
+
+  private async readUdp(count: number): Promise<Buffer> {
     const d = await this.dq.get();
     if (!d) return Buffer.alloc(0);
     if (!this.headers) return d.data.length > count ? d.data.subarray(0, count) : d.data;
@@ -365,8 +391,30 @@ export class Conv {
     return h.length > count ? h.subarray(0, count) : h;
   }
 
-  async write(data: Buffer): Promise<number> {
-    if (!this.isTcp) return this.writeUdp(data);
+  /**
+   * TCP writes are done in the order they were made even when several are outstanding at
+   * once (a session's writes through the daemon are: netdclient.ts writes behind), so a
+   * write waiting for room is never overtaken by a later one.
+   */
+  write(data: Buffer): Promise<number> {
+    if (!this.isTcp) {
+      try {
+        return Promise.resolve(this.writeUdp(data));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    const p = this.writing === 0 ? this.writeTcp(data) : this.wtail.then(() => this.writeTcp(data));
+    this.writing++;
+    const done = (): void => void this.writing--;
+    this.wtail = p.then(done, done);
+    return p;
+  }
+
+  private writing = 0;
+  private wtail: Promise<unknown> = Promise.resolve();
+
+  private async writeTcp(data: Buffer): Promise<number> {
     if (this.state !== 'Connected') throw err(this.error || Ehungup);
     if (data.length === 0) {
       // Half-close: the far end reads end of file.

@@ -37,6 +37,17 @@ export type Loc =
 
 const PI: Record<ProtoName, number> = { ipifc: 1, tcp: 2, udp: 3 };
 
+/**
+ * A TCP conversation file from its qid path (proto << 24 | (conv + 1) << 8 | file):
+ * which conversation (a key) and which file. What a session reading the stack over 9P
+ * (netdclient.ts) uses to know a data file and the ctl beside it.
+ */
+export function tcpConvFile(path: number): { conv: number; file: string } | undefined {
+  if (path >>> 24 !== PI.tcp || (path & 0xffff00) === 0) return undefined;
+  const f = CONVFILES[(path & 0xff) - 1];
+  return f && { conv: path >>> 8, file: f };
+}
+
 function gen(stack: Stack): Gen<Loc> {
   const nconv = (p: ProtoName): number => (p === 'ipifc' ? stack.ifcs.length : stack[p].convs.length);
   return {

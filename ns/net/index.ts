@@ -1,21 +1,25 @@
 /*
  * The /net emulator as kernel devices: `#I<n>` (IP stack n, devip.ts) and `#l<n>`
- * (ether n, devether.ts), both served from one NetWorld per kernel. The attach spec picks
- * the instance (`#I0`, `#I1`, `#l0`); a spec that is not a number in range fails with
- * `bad attach specifier`.
+ * (ether n, devether.ts). The attach spec picks the instance (`#I0`, `#I1`, `#l0`); a spec
+ * that is not a number in range fails with `bad attach specifier`.
  *
- * The world is in process for now (`--net=local`, the tests). The shared per-user daemon
- * will hold a NetWorld of its own and serve these same two file servers over 9P (their
- * open, read and write are async, and a blocking listen is an outstanding Topen), and a
- * session will mount them instead of attaching these devices. setNetWorld lets a test
- * (or that daemon) choose the world.
+ * Where the stacks and ethers live is the kernel's net mode (KernelOptions.net):
+ *   daemon  in the user's shared /net daemon (netd.ts), one NetWorld for every session;
+ *           the devices' roots are LazyRoots (remote.ts) that reach it over 9P on first
+ *           use, so a session that never touches /net never connects. ants-rc's default.
+ *   local   in a NetWorld of this kernel's own, made on first use (`--net=local`, and
+ *           every Kernel not asked otherwise: the unit tests). setNetWorld chooses the
+ *           world, and makes the kernel local.
+ * worldServer is a whole world as one FileServer whose attach names are `I<n>` and
+ * `l<n>`: what the daemon serves.
  */
 import type { Device } from '../dev/index.js';
 import type { Kernel } from '../kernel.js';
-import { type Fid, NsError } from '../types.js';
+import { type Fid, type FileServer, NsError } from '../types.js';
 import { EtherServer } from './devether.js';
 import { IpServer } from './devip.js';
-import { NetWorld } from './world.js';
+import { LazyRoot, type NetdRoot } from './remote.js';
+import { MAXETHER, MAXSTACK, NetWorld } from './world.js';
 
 const worlds = new WeakMap<Kernel, NetWorld>();
 
@@ -30,38 +34,86 @@ export function setNetWorld(k: Kernel, w: NetWorld): void {
   worlds.set(k, w);
 }
 
+export function netMode(k: Kernel): 'local' | 'daemon' {
+  return worlds.has(k) ? 'local' : (k.opts.net ?? 'local');
+}
+
+const badSpec = (): NsError => new NsError('bad attach specifier');
+
 function specNum(spec: string): number {
   if (spec === '') return 0;
-  if (!/^\d{1,2}$/.test(spec)) throw new NsError('bad attach specifier');
+  if (!/^\d{1,2}$/.test(spec)) throw badSpec();
   return Number(spec);
 }
 
 /** One server per instance, kept so every attach of `#I0` is the same server. */
-function instances<S>(make: (w: NetWorld, n: number) => S | undefined): (k: Kernel, spec: string) => S {
+function instances<S>(make: (w: NetWorld, n: number) => S | undefined): (w: NetWorld, n: number) => S {
   const cache = new WeakMap<NetWorld, Map<number, S>>();
-  return (k, spec) => {
-    const w = netWorld(k);
-    const n = specNum(spec);
+  return (w, n) => {
     let m = cache.get(w);
     if (!m) cache.set(w, (m = new Map()));
     let s = m.get(n);
     if (!s) {
       s = make(w, n);
-      if (!s) throw new NsError('bad attach specifier');
+      if (!s) throw badSpec();
       m.set(n, s);
     }
     return s;
   };
 }
 
+const ipServer = instances((w, n) => { const s = w.stack(n); return s && new IpServer(s); });
+const etherServer = instances((w, n) => { const e = w.ether(n); return e && new EtherServer(e); });
+
+function localRoot(w: NetWorld, letter: string, n: number, uname: string): Fid {
+  return (letter === 'I' ? ipServer(w, n) : etherServer(w, n)).attachSync(uname);
+}
+
+/** A whole world as one server: attach name `I<n>` is stack n, `l<n>` ether n. */
+export function worldServer(w: NetWorld): FileServer {
+  return {
+    async attach(uname, aname) {
+      const m = /^([Il])(\d{1,2})$/.exec(aname);
+      if (!m) throw badSpec();
+      return localRoot(w, m[1]!, Number(m[2]), uname);
+    },
+  };
+}
+
+const links = new WeakMap<Kernel, { root: NetdRoot; close(): void }>();
+
+/** The kernel's link to the daemon; netdclient.ts is loaded at its first use. */
+function netdLink(k: Kernel): { root: NetdRoot; close(): void } {
+  let l = links.get(k);
+  if (!l) {
+    let link: Promise<import('./netdclient.js').NetdLink> | undefined;
+    const get = (): Promise<import('./netdclient.js').NetdLink> =>
+      (link ??= import('./netdclient.js').then((m) => new m.NetdLink(k.srv.dir ?? m.defaultNetdDir(), k.user)));
+    l = {
+      root: async (aname) => (await get()).root(aname),
+      close: () => void link?.then((x) => x.close()),
+    };
+    links.set(k, l);
+  }
+  return l;
+}
+
+/** Hang up the kernel's connection to the daemon, if it has one. */
+export function closeNetd(k: Kernel): void {
+  links.get(k)?.close();
+}
+
 export function netDevices(k: Kernel): Device[] {
-  const ip = instances((w, n) => { const s = w.stack(n); return s && new IpServer(s); });
-  const ether = instances((w, n) => { const e = w.ether(n); return e && new EtherServer(e); });
-  const device = (letter: string, name: string, get: (k: Kernel, spec: string) => { attachSync(u: string): Fid }): Device => {
-    const attachSync = (uname: string, spec: string): Fid => get(k, spec).attachSync(uname);
+  const device = (letter: 'I' | 'l', name: string, max: number): Device => {
+    const attachSync = (uname: string, spec: string): Fid => {
+      const n = specNum(spec);
+      if (netMode(k) === 'local') return localRoot(netWorld(k), letter, n, uname);
+      if (n >= max) throw badSpec();
+      return new LazyRoot(netdLink(k).root, letter + n, uname);
+    };
     return { letter, name, attachSync, server: { attach: async (uname, spec) => attachSync(uname, spec) } };
   };
-  return [device('I', 'ip', ip), device('l', 'ether', ether)];
+  return [device('I', 'ip', MAXSTACK), device('l', 'ether', MAXETHER)];
 }
 
 export { NetWorld } from './world.js';

@@ -1,7 +1,7 @@
 /*
  * NetWorld: the whole emulated network in one object — LAN segments, the ethers on them,
- * and the IP stacks. It is what a later step moves into the shared per-user daemon (which
- * serves the same #I and #l file servers over 9P); today each kernel holds one in process.
+ * and the IP stacks. The shared per-user daemon (netd.ts) holds one and serves its #I and
+ * #l file servers over 9P to every session; a kernel in local mode holds its own.
  *
  * Routing decides where a packet (a TCP call, a UDP datagram) from a stack to an address
  * goes, in this order:
@@ -13,6 +13,9 @@
  *      when both ends are on segments that are not private (their routers forward
  *      between them), else refused;
  *   5. everything else: the host's real network (ANTS_REALNET=0: refused).
+ * A TCP call to a 127/8 address that routes into the emulator but finds no listener there
+ * goes on to the host's loopback (conv.ts), so `telnet tcp!127.0.0.1!22` reaches the
+ * host's sshd while an emulated listener on 127.0.0.1!22 would win.
  *
  * The standard world (boot) is a booted machine: ether0 on segment `lan`
  * (192.168.0.0/24, router .1, DHCP pool .100–.199) and stack 0 with a loopback interface

@@ -86,6 +86,43 @@ describe('127/8 on the host', () => {
     }
   });
 
+  it('a stack\'s own 127/8 address with no emulated listener reaches the host\'s listener; an emulated one wins', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    const srv = net.createServer((s) => s.end('host sshd\n'));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const read = async (): Promise<string> => {
+      const c = await dial(ns, `tcp!127.0.0.1!${port}`);
+      try {
+        const parts: string[] = [];
+        for (let b = await c.data.read(100); b.length > 0; b = await c.data.read(100)) parts.push(b.toString());
+        return parts.join('');
+      } finally {
+        c.data.close();
+        c.ctl.close();
+      }
+    };
+    try {
+      // 127.0.0.1 is stack 0's own (its loopback interface), yet the host answers.
+      expect(await read()).toBe('host sshd\n');
+      const a = await announce(ns, `tcp!*!${port}`);
+      const serving = (async () => {
+        const call = await listen(ns, a.dir);
+        const d = await accept(ns, call);
+        await d.write(Buffer.from('emulated\n'));
+        d.close();
+        call.ctl.close();
+      })();
+      expect(await read()).toBe('emulated\n');
+      await serving;
+      a.ctl.close();
+      const off = await netSetup({ realnet: false });
+      expect(await fails(dial(off.ns, `tcp!127.0.0.1!${port}`))).toBe('connection refused');
+    } finally {
+      srv.close();
+    }
+  });
+
   it('an emulated subnet never leaks to the host, and ANTS_REALNET=0 keeps everything inside', async () => {
     const { ns } = await netSetup({ realnet: true });
     expect(await fails(dial(ns, 'tcp!192.168.0.77!80'))).toBe('connection refused');

@@ -17,7 +17,7 @@ const dir = join(here, 'scenario');
 function run(c: SpecCase): Promise<{ stdout: string; stderr: string; status: number }> {
   const cwd = realpathSync(mkdtempSync(join(tmpdir(), 'ants-net-')));
   writeFileSync(join(cwd, 'case.rc'), c.script);
-  const env = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: cwd, LANG: 'C.UTF-8', NAMESPACE: join(cwd, '.ns'), ANTS_NS: 'kernel' };
+  const env = { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: cwd, LANG: 'C.UTF-8', NAMESPACE: join(cwd, '.ns'), ANTS_NS: 'kernel', ANTS_NETD_IDLE: '1000' };
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [BIN, ...c.flags, './case.rc', ...c.args], { cwd, env });
     let out = '';

@@ -1,0 +1,355 @@
+/*
+ * A session's link to the shared /net daemon (netd.ts): one 9P connection per kernel,
+ * over the daemon's socket in the user's srv directory, on which each `#I<n>` and `#l<n>`
+ * is an attach (aname `I0`, `l1` …). Loaded only when a session first uses /net.
+ *
+ * Connecting is the tmux pattern: dial the socket; if no one answers, start the daemon
+ * (`node bin/ants-rc.js --netd DIR`, detached, its stdio closed) and dial again until it
+ * answers. A lock in the srv directory makes sessions starting at once start one daemon
+ * between them; the others wait for it. When the connection drops (the daemon died
+ * or was killed) every operation on it fails with `i/o on hungup channel`, and the next
+ * root asked for makes a new connection, starting a new daemon if need be.
+ *
+ * Writes to a TCP conversation's data file write behind, as a socket does: a write
+ * returns once it is on its way, with up to WINDOW bytes not yet acknowledged by the
+ * daemon (which keeps a conversation's writes in order, conv.ts). A failure is reported
+ * by the next write, or by a zero-length one (the half-close), which waits for all before
+ * it; a clunk waits for them too, so nothing written is lost by closing. Reads of it read
+ * ahead, as a socket's receive buffer does: from the first read on, READAHEAD reads are
+ * kept outstanding (the daemon answers a conversation's reads in order) and what they
+ * bring is handed out as asked for. Without these, every 64 KiB would cost a round trip
+ * to the daemon on each side.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import type net from 'node:net';
+import nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '../9p/client.js';
+import { MountFs } from '../9p/mnt.js';
+import { dial } from '../9p/transport.js';
+import { defaultSrvDir } from '../dev/srv.js';
+import { Ehungup } from '../errors.js';
+import { type Dir, type Fid, NsError, type OpenResult, type Qid } from '../types.js';
+import { tcpConvFile } from './devip.js';
+import { NETD_LOCK, NETD_SOCKET } from './remote.js';
+
+/** The msize sessions ask the daemon for: one 9P message carries up to 256 KiB of data. */
+export const NETD_MSIZE = 256 * 1024 + 24;
+/** How long a session waits for a daemon it started (or saw starting) to answer. */
+const START_WAIT = 10_000;
+export const Enetd = 'cannot start the /net daemon';
+
+/** Where the daemon's socket is for a kernel with no srv directory of its own: $NAMESPACE's. */
+export function defaultNetdDir(): string {
+  return defaultSrvDir();
+}
+
+const EMPTY = Buffer.alloc(0);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** bin/ants-rc.js, found upward from this module (source, dist/, or the bundle). */
+function binPath(): string | undefined {
+  let d = nodePath.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const p = nodePath.join(d, 'bin', 'ants-rc.js');
+    if (fs.existsSync(p)) return p;
+    d = nodePath.dirname(d);
+  }
+  return undefined;
+}
+
+/** Start a daemon serving dir, which holds the start lock; it detaches and outlives this process. */
+export function startNetd(dir: string): void {
+  const bin = binPath();
+  if (!bin) throw new NsError(Enetd);
+  const child = spawn(process.execPath, [bin, '--netd', dir, 'locked'], { detached: true, stdio: 'ignore', cwd: '/', env: process.env });
+  child.on('error', () => {});
+  child.unref();
+}
+
+/**
+ * Take the start lock (a directory: mkdir is atomic): the one who gets it starts the
+ * daemon, which drops it once it listens. A lock older than a few seconds is a starter
+ * that died, and is taken over.
+ */
+export function takeLock(dir: string): boolean {
+  const lock = nodePath.join(dir, NETD_LOCK);
+  for (let i = 0; i < 2; i++) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.mkdirSync(lock, { mode: 0o700 });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+    }
+    try {
+      if (Date.now() - fs.statSync(lock).mtimeMs < 5000) return false;
+      fs.rmdirSync(lock);
+    } catch {
+      /* gone meanwhile: try again */
+    }
+  }
+  return false;
+}
+
+async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket } | undefined> {
+  let s;
+  try {
+    s = await dial({ net: 'unix', path: sock });
+  } catch {
+    return undefined;
+  }
+  // A daemon that accepted but does not answer (it is exiting) is as good as none.
+  const t = setTimeout(() => s.destroy(), 2000);
+  try {
+    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE })), sock: s };
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+/** A connection to the daemon of srv directory dir, starting one when none answers. */
+export async function connectNetd(dir: string): Promise<{ fs: MountFs; sock: net.Socket }> {
+  const sock = nodePath.join(dir, NETD_SOCKET);
+  const first = await tryConnect(sock);
+  if (first) return first;
+  const deadline = Date.now() + START_WAIT;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+    // Whoever takes the lock starts the daemon; the others wait for it to answer.
+    if (takeLock(dir)) {
+      try {
+        startNetd(dir);
+      } catch (e) {
+        fs.rmSync(nodePath.join(dir, NETD_LOCK), { recursive: true, force: true });
+        throw e;
+      }
+    }
+    await sleep(delay);
+    const c = await tryConnect(sock);
+    if (c) return c;
+    if (Date.now() > deadline) throw new NsError(Enetd);
+  }
+}
+
+/** Bytes a data file's writes may have in flight before a write waits. */
+export const WINDOW = 1 << 20;
+/** Reads a data file keeps outstanding, and the count of each. */
+export const READAHEAD = 4;
+const RACOUNT = 64 * 1024;
+
+/** What the fids of one connection share: whether it is up, and each conversation's writes in flight. */
+interface Shared {
+  hungup(): boolean;
+  /** Resolves when what was sent on the connection so far has been handed to the system. */
+  sent(): Promise<void>;
+  /** Settles when the writes in flight on conversation key have (the key is tcpConvFile's). */
+  tails: Map<number, Promise<unknown>>;
+}
+
+/**
+ * A fid of the daemon's. Opened, its qid says whether it is a TCP conversation's data
+ * file (written behind, read ahead) or ctl file, whose writes (a `hangup`) wait for the
+ * conversation's data written behind, as do its clunks: what was written before is sent
+ * before.
+ */
+class NetFid implements Fid {
+  private inflight = 0;
+  private failed?: unknown;
+  private waiters: Array<() => void> = [];
+  private behind = false;
+  /** The TCP conversation this open fid is a file of. */
+  private conv?: number;
+  /** Reading ahead: the reads outstanding, oldest first, and what came but was not yet asked for. */
+  private ahead?: Promise<Buffer>[];
+  private got: Buffer[] = [];
+  private ended = false;
+  private rfailed?: unknown;
+
+  constructor(
+    private readonly f: Fid,
+    private readonly sh: Shared,
+  ) {}
+
+  get qid(): Qid {
+    return this.f.qid;
+  }
+
+  async walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }> {
+    const r = await this.f.walk(names);
+    return r.fid ? { fid: new NetFid(r.fid, this.sh), qids: r.qids } : r;
+  }
+
+  async open(mode: number): Promise<OpenResult> {
+    const r = await this.f.open(mode);
+    const cf = tcpConvFile(r.qid.path);
+    if (cf) {
+      this.conv = cf.conv;
+      if (cf.file === 'data') {
+        this.behind = (mode & 3) !== 0;
+        if ((mode & 3) !== 1) this.ahead = [];
+      }
+    }
+    return r;
+  }
+
+  create(name: string, perm: number, mode: number): Promise<OpenResult> {
+    return this.f.create(name, perm, mode);
+  }
+
+  async read(offset: number, count: number): Promise<Buffer> {
+    const ahead = this.ahead;
+    if (!ahead) return this.f.read(offset, count);
+    while (this.got.length === 0) {
+      if (this.rfailed !== undefined) throw this.rfailed;
+      if (this.ended) return Buffer.alloc(0);
+      while (ahead.length < READAHEAD) {
+        const r = this.f.read(0, RACOUNT);
+        r.catch(() => {});
+        ahead.push(r);
+      }
+      try {
+        const b = await ahead.shift()!;
+        if (b.length === 0) this.ended = true;
+        else this.got.push(b);
+      } catch (e) {
+        this.rfailed ??= e;
+      }
+    }
+    const b = this.got[0]!;
+    if (b.length <= count) return this.got.shift()!;
+    this.got[0] = b.subarray(count);
+    return b.subarray(0, count);
+  }
+
+  async write(offset: number, data: Buffer): Promise<number> {
+    if (!this.behind || data.length === 0 || data.length > WINDOW) {
+      await this.settled();
+      await this.convSettled();
+      return this.f.write(offset, data);
+    }
+    while (this.inflight > 0 && this.inflight + data.length > WINDOW && this.failed === undefined) {
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+    if (this.failed !== undefined) throw this.failed;
+    if (this.sh.hungup()) throw new NsError(Ehungup);
+    const n = data.length;
+    this.inflight += n;
+    const done = (): void => {
+      this.inflight -= n;
+      for (const w of this.waiters.splice(0)) w();
+    };
+    const p = this.f.write(offset, data).then(done, (e: unknown) => {
+      this.failed ??= e;
+      done();
+    });
+    // Returning once the message is out of this process: a session that exits right after
+    // writing (a listen1 service) loses nothing; the daemon has it.
+    await this.sh.sent();
+    const key = this.conv!;
+    const tails = this.sh.tails;
+    const prev = tails.get(key);
+    const t = prev ? Promise.all([prev, p]) : p;
+    tails.set(key, t);
+    void t.then(() => {
+      if (tails.get(key) === t) tails.delete(key);
+    });
+    return n;
+  }
+
+  /** Wait for what any fid of this conversation has written behind. */
+  private async convSettled(): Promise<void> {
+    if (this.conv === undefined) return;
+    const t = this.sh.tails.get(this.conv);
+    if (t) await t;
+  }
+
+  /** Wait for writes in flight; fail with the first of them that failed. */
+  private async settled(): Promise<void> {
+    while (this.inflight > 0) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  stat(): Promise<Dir> {
+    return this.f.stat();
+  }
+
+  wstat(d: Partial<Dir>): Promise<void> {
+    return this.f.wstat(d);
+  }
+
+  async remove(): Promise<void> {
+    await this.settled().catch(() => {});
+    await this.convSettled();
+    return this.f.remove();
+  }
+
+  async clunk(): Promise<void> {
+    await this.settled().catch(() => {});
+    await this.convSettled();
+    return this.f.clunk();
+  }
+}
+
+interface Link {
+  fs: MountFs;
+  roots: Map<string, Promise<Fid>>;
+  shared: Shared;
+}
+
+/** The link of one session: the current connection and its attached roots. */
+export class NetdLink {
+  private cur?: Link;
+  private connecting?: Promise<Link>;
+
+  constructor(
+    readonly dir: string,
+    private readonly uname: string,
+  ) {}
+
+  /** The daemon's root for aname on a live connection. */
+  async root(aname: string): Promise<Fid> {
+    const c = await this.conn();
+    let r = c.roots.get(aname);
+    if (!r) {
+      r = c.fs.attach(this.uname, aname).then((f) => new NetFid(f, c.shared));
+      c.roots.set(aname, r);
+      r.catch(() => c.roots.delete(aname));
+    }
+    return r;
+  }
+
+  private conn(): Promise<Link> | Link {
+    const c = this.cur;
+    if (c && !c.fs.client.hungup) return c;
+    this.cur = undefined;
+    return (this.connecting ??= connectNetd(this.dir).then(
+      ({ fs, sock }) => {
+        this.connecting = undefined;
+        const sent = async (): Promise<void> => {
+          // A request is sent a turn after it is made (client.ts waits for a tag) and goes
+          // to the system when its connection uncorks, on the next tick (transport.ts).
+          await null;
+          await new Promise((r) => process.nextTick(r));
+          if (sock.writableLength === 0 || sock.destroyed) return;
+          // What the system did not take yet: an empty write's callback comes after it has.
+          await new Promise<void>((r) => sock.write(EMPTY, () => r()));
+        };
+        return (this.cur = { fs, roots: new Map(), shared: { hungup: () => fs.client.hungup, sent, tails: new Map() } });
+      },
+      (e) => {
+        this.connecting = undefined;
+        throw e;
+      },
+    ));
+  }
+
+  /** Hang up (the session is ending, or a test is done). */
+  close(): void {
+    this.cur?.fs.client.close();
+    this.cur = undefined;
+  }
+}
