@@ -7,89 +7,69 @@
  * binding something else over /bin/name.
  *
  * Families register here with one line each; the table is the only list of commands.
+ * Each is loaded when it first runs, so start-up loads none of them.
  */
 import type { Builtin } from './types.js';
-import { basename } from './cmd/basename.js';
-import { cat } from './cmd/cat.js';
-import { cmp } from './cmd/cmp.js';
-import { cp } from './cmd/cp.js';
-import { date } from './cmd/date.js';
+// echo runs so often (and is so small) that it is loaded with the shell.
 import { echo } from './cmd/echo.js';
-import { grep } from './cmd/grep.js';
-import { lc, ls } from './cmd/ls.js';
-import { mkdir } from './cmd/mkdir.js';
-import { mv } from './cmd/mv.js';
-import { pwd } from './cmd/pwd.js';
-import { read } from './cmd/read.js';
-import { rm } from './cmd/rm.js';
-import { seq } from './cmd/seq.js';
-import { sleep } from './cmd/sleep.js';
-import { tee } from './cmd/tee.js';
-import { test } from './cmd/test.js';
-import { touch } from './cmd/touch.js';
-import { wc } from './cmd/wc.js';
-import { addns, cpns, subns } from './cmd/nscopy.js';
-import { kill, slay } from './cmd/kill.js';
-import { ps } from './cmd/ps.js';
-import { rc } from './cmd/rc.js';
-import { mntgen, ramfs } from './cmd/ramfs.js';
-import { auxdial, con, telnet } from './net/connect.js';
-import { ipconfig } from './net/ipconfig.js';
-import { auxlisten, listen1 } from './net/listen.js';
-import { csquery, netstat } from './net/query.js';
-import { srv } from './srv.js';
-import { srvfs } from './srvfs.js';
-import { exportfs } from './exportfs.js';
-import { importCmd } from './import.js';
+
+/** A command whose module is imported at its first run. */
+function lazy<M>(load: () => Promise<M>, name: keyof M): Builtin {
+  let fn: Builtin | undefined;
+  return async (p, argv, sh) => {
+    fn ??= (await load())[name] as Builtin;
+    return fn(p, argv, sh);
+  };
+}
 
 export const commands = new Map<string, Builtin>([
-  ['basename', basename],
-  ['cat', cat],
-  ['cmp', cmp],
-  ['cp', cp],
-  ['date', date],
+  ['basename', lazy(() => import('./cmd/basename.js'), 'basename')],
+  ['cat', lazy(() => import('./cmd/cat.js'), 'cat')],
+  ['cmp', lazy(() => import('./cmd/cmp.js'), 'cmp')],
+  ['cp', lazy(() => import('./cmd/cp.js'), 'cp')],
+  ['date', lazy(() => import('./cmd/date.js'), 'date')],
   ['echo', echo],
-  ['grep', grep],
-  ['lc', lc],
-  ['ls', ls],
-  ['mkdir', mkdir],
-  ['mv', mv],
-  ['pwd', pwd],
-  ['read', read],
-  ['rm', rm],
-  ['seq', seq],
-  ['sleep', sleep],
-  ['tee', tee],
-  ['test', test],
-  ['touch', touch],
-  ['wc', wc],
+  ['grep', lazy(() => import('./cmd/grep.js'), 'grep')],
+  ['lc', lazy(() => import('./cmd/ls.js'), 'lc')],
+  ['ls', lazy(() => import('./cmd/ls.js'), 'ls')],
+  ['mkdir', lazy(() => import('./cmd/mkdir.js'), 'mkdir')],
+  ['mv', lazy(() => import('./cmd/mv.js'), 'mv')],
+  ['pwd', lazy(() => import('./cmd/pwd.js'), 'pwd')],
+  ['read', lazy(() => import('./cmd/read.js'), 'read')],
+  ['rm', lazy(() => import('./cmd/rm.js'), 'rm')],
+  ['seq', lazy(() => import('./cmd/seq.js'), 'seq')],
+  ['sleep', lazy(() => import('./cmd/sleep.js'), 'sleep')],
+  ['tee', lazy(() => import('./cmd/tee.js'), 'tee')],
+  ['test', lazy(() => import('./cmd/test.js'), 'test')],
+  ['touch', lazy(() => import('./cmd/touch.js'), 'touch')],
+  ['wc', lazy(() => import('./cmd/wc.js'), 'wc')],
   // namespaces and processes
-  ['addns', addns],
-  ['cpns', cpns],
-  ['subns', subns],
-  ['kill', kill],
-  ['slay', slay],
-  ['ps', ps],
-  ['rc', rc],
-  ['ramfs', ramfs],
-  ['mntgen', mntgen],
+  ['addns', lazy(() => import('./cmd/nscopy.js'), 'addns')],
+  ['cpns', lazy(() => import('./cmd/nscopy.js'), 'cpns')],
+  ['subns', lazy(() => import('./cmd/nscopy.js'), 'subns')],
+  ['kill', lazy(() => import('./cmd/kill.js'), 'kill')],
+  ['slay', lazy(() => import('./cmd/kill.js'), 'slay')],
+  ['ps', lazy(() => import('./cmd/ps.js'), 'ps')],
+  ['rc', lazy(() => import('./cmd/rc.js'), 'rc')],
+  ['ramfs', lazy(() => import('./cmd/ramfs.js'), 'ramfs')],
+  ['mntgen', lazy(() => import('./cmd/ramfs.js'), 'mntgen')],
   // the network (ns/net): Plan 9's names and the plain ones
-  ['ip/ipconfig', ipconfig],
-  ['ipconfig', ipconfig],
-  ['aux/listen1', listen1],
-  ['listen1', listen1],
-  ['aux/listen', auxlisten],
-  ['listen', auxlisten],
-  ['aux/dial', auxdial],
-  ['dial', auxdial],
-  ['telnet', telnet],
-  ['con', con],
-  ['ndb/csquery', csquery],
-  ['csquery', csquery],
-  ['netstat', netstat],
+  ['ip/ipconfig', lazy(() => import('./net/ipconfig.js'), 'ipconfig')],
+  ['ipconfig', lazy(() => import('./net/ipconfig.js'), 'ipconfig')],
+  ['aux/listen1', lazy(() => import('./net/listen.js'), 'listen1')],
+  ['listen1', lazy(() => import('./net/listen.js'), 'listen1')],
+  ['aux/listen', lazy(() => import('./net/listen.js'), 'auxlisten')],
+  ['listen', lazy(() => import('./net/listen.js'), 'auxlisten')],
+  ['aux/dial', lazy(() => import('./net/connect.js'), 'auxdial')],
+  ['dial', lazy(() => import('./net/connect.js'), 'auxdial')],
+  ['telnet', lazy(() => import('./net/connect.js'), 'telnet')],
+  ['con', lazy(() => import('./net/connect.js'), 'con')],
+  ['ndb/csquery', lazy(() => import('./net/query.js'), 'csquery')],
+  ['csquery', lazy(() => import('./net/query.js'), 'csquery')],
+  ['netstat', lazy(() => import('./net/query.js'), 'netstat')],
   // 9P (ns/9p): posting, exporting and importing file servers
-  ['srv', srv],
-  ['srvfs', srvfs],
-  ['exportfs', exportfs],
-  ['import', importCmd],
+  ['srv', lazy(() => import('./srv.js'), 'srv')],
+  ['srvfs', lazy(() => import('./srvfs.js'), 'srvfs')],
+  ['exportfs', lazy(() => import('./exportfs.js'), 'exportfs')],
+  ['import', lazy(() => import('./import.js'), 'importCmd')],
 ]);

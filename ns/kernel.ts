@@ -130,7 +130,9 @@ export class Kernel {
     const cached = this.roots.get(key);
     if (cached) return { c: cached, owned: false };
     if (d.fresh || !d.attachSync) return undefined;
-    const c = new KChan(d.attachSync(this.up?.user ?? this.user, spec), devIdOf(d.server, spec, letter), '#' + letter + spec);
+    const fid = d.attachSync(this.up?.user ?? this.user, spec);
+    if (!fid) return undefined;
+    const c = new KChan(fid, devIdOf(d.server, spec, letter), '#' + letter + spec);
     this.roots.set(key, c);
     return { c, owned: false };
   }

@@ -11,7 +11,11 @@ import { AntsMachine, exitCode } from './machine.js';
 import { FdTable } from './proc.js';
 import { HostVfs, stdioChan } from '../ns/hostvfs.js';
 import type { Vfs } from '../ns/vfs.js';
-import type { Kernel } from '../ns/kernel.js';
+// The kernel is the default, so it is in the first chunk: a dynamic import would cost
+// a separate file read and compile at every start.
+import { Kernel } from '../ns/kernel.js';
+import { boot } from '../ns/boot.js';
+import { commands } from '../builtins/commands.js';
 import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
 
@@ -81,11 +85,6 @@ function readAll(fd: number): string {
  */
 async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
   if (process.env.ANTS_NS === 'host') return { vfs: new HostVfs() };
-  const [{ Kernel }, { boot }, { commands }] = await Promise.all([
-    import('../ns/kernel.js'),
-    import('../ns/boot.js'),
-    import('../builtins/commands.js'),
-  ]);
   const names = [...commands.keys()].sort();
   const kernel = new Kernel({
     net,

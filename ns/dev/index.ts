@@ -16,14 +16,15 @@ import { pipeDevice } from './pipe.js';
 import { procDevice } from './proc.js';
 import { rootDevice } from './root.js';
 import { srvDevice } from './srv.js';
-import { netDevices } from '../net/index.js';
+import { netDevices } from '../net/devices.js';
 import { type Node, TreeFid } from './tree.js';
 
 export interface Device {
   readonly letter: string;
   readonly name: string;
   readonly server: FileServer;
-  attachSync?(uname: string, spec: string): Fid;
+  /** Undefined when this attach cannot be done synchronously now (the async attach then does it). */
+  attachSync?(uname: string, spec: string): Fid | undefined;
   readonly fresh?: boolean;
 }
 

@@ -11,31 +11,22 @@
  *           every Kernel not asked otherwise: the unit tests). setNetWorld chooses the
  *           world, and makes the kernel local.
  * worldServer is a whole world as one FileServer whose attach names are `I<n>` and
- * `l<n>`: what the daemon serves.
+ * `l<n>`: what the daemon serves. The devices themselves are registered by devices.ts,
+ * which loads this module (and the emulator under it) only when a local world is used,
+ * so start-up in daemon mode loads none of it.
  */
-import type { Device } from '../dev/index.js';
 import type { Kernel } from '../kernel.js';
 import { type Fid, type FileServer, NsError } from '../types.js';
 import { EtherServer } from './devether.js';
 import { IpServer } from './devip.js';
-import { LazyRoot, type NetdRoot } from './remote.js';
-import { MAXETHER, MAXSTACK, NetWorld } from './world.js';
-
-const worlds = new WeakMap<Kernel, NetWorld>();
+import { setNetWorld, worldOf } from './devices.js';
+import { NetWorld } from './world.js';
 
 /** The kernel's world, made (booted) on first use. */
 export function netWorld(k: Kernel): NetWorld {
-  let w = worlds.get(k);
-  if (!w) worlds.set(k, (w = new NetWorld()));
+  let w = worldOf(k) as NetWorld | undefined;
+  if (!w) setNetWorld(k, (w = new NetWorld()));
   return w;
-}
-
-export function setNetWorld(k: Kernel, w: NetWorld): void {
-  worlds.set(k, w);
-}
-
-export function netMode(k: Kernel): 'local' | 'daemon' {
-  return worlds.has(k) ? 'local' : (k.opts.net ?? 'local');
 }
 
 const badSpec = (): NsError => new NsError('bad attach specifier');
@@ -80,40 +71,10 @@ export function worldServer(w: NetWorld): FileServer {
   };
 }
 
-const links = new WeakMap<Kernel, { root: NetdRoot; close(): void }>();
-
-/** The kernel's link to the daemon; netdclient.ts is loaded at its first use. */
-function netdLink(k: Kernel): { root: NetdRoot; close(): void } {
-  let l = links.get(k);
-  if (!l) {
-    let link: Promise<import('./netdclient.js').NetdLink> | undefined;
-    const get = (): Promise<import('./netdclient.js').NetdLink> =>
-      (link ??= import('./netdclient.js').then((m) => new m.NetdLink(k.srv.dir ?? m.defaultNetdDir(), k.user)));
-    l = {
-      root: async (aname) => (await get()).root(aname),
-      close: () => void link?.then((x) => x.close()),
-    };
-    links.set(k, l);
-  }
-  return l;
+/** A local root of stack or ether n of the kernel's own world (what devices.ts loads this module for). */
+export function localAttach(k: Kernel, letter: string, spec: string, uname: string): Fid {
+  return localRoot(netWorld(k), letter, specNum(spec), uname);
 }
 
-/** Hang up the kernel's connection to the daemon, if it has one. */
-export function closeNetd(k: Kernel): void {
-  links.get(k)?.close();
-}
-
-export function netDevices(k: Kernel): Device[] {
-  const device = (letter: 'I' | 'l', name: string, max: number): Device => {
-    const attachSync = (uname: string, spec: string): Fid => {
-      const n = specNum(spec);
-      if (netMode(k) === 'local') return localRoot(netWorld(k), letter, n, uname);
-      if (n >= max) throw badSpec();
-      return new LazyRoot(netdLink(k).root, letter + n, uname);
-    };
-    return { letter, name, attachSync, server: { attach: async (uname, spec) => attachSync(uname, spec) } };
-  };
-  return [device('I', 'ip', MAXSTACK), device('l', 'ether', MAXETHER)];
-}
-
+export { closeNetd, netMode, setNetWorld } from './devices.js';
 export { NetWorld } from './world.js';
