@@ -73,6 +73,10 @@ export async function csQuery(vfs: Vfs, netroot: string, request: string): Promi
 
 /** The answers for addr under netroot; with no cs, a numeric proto!host!port is used as is. */
 async function translate(vfs: Vfs, netroot: string, rest: string): Promise<{ clone: string; addr: string }[]> {
+  // A numeric address needs no translation: it is what cs would answer, without the
+  // round trips to it (several 9P messages each, when /net is the shared daemon).
+  const num = /^(tcp|udp)!(\d{1,3}(?:\.\d{1,3}){3})!(\d{1,5})$/.exec(rest);
+  if (num) return [{ clone: `${netroot.replace(/\/$/, '')}/${num[1]}/clone`, addr: `${num[2]}!${num[3]}` }];
   let answers: string[];
   try {
     answers = await csQuery(vfs, netroot, rest);
