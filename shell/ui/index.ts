@@ -165,8 +165,15 @@ class Session {
   private deliver(ks: Key[]): void {
     if (ks.length === 0) return;
     if (this.sink) this.sink(ks);
-    else this.typeahead.push(...ks);
+    else if (ks.some((k) => k.name === 'C-c')) {
+      // Ctrl-C after Enter, before the command has the terminal: it is for the command.
+      this.typeahead = [];
+      this.interruptNext = true;
+    } else this.typeahead.push(...ks);
   }
+
+  /** A Ctrl-C typed between a line's Enter and its command's start. */
+  private interruptNext = false;
 
   /** Take the terminal: raw mode, bracketed paste, our reader on stdin. */
   hold(): void {
@@ -195,6 +202,10 @@ class Session {
     stdin.pause();
     stdinReading(false);
     this.m.interrupted = false;
+    if (this.interruptNext) {
+      this.interruptNext = false;
+      this.m.note('SIGINT');
+    }
     stdin.setRawMode(false);
     process.stdout.write('\x1b[?2004l');
   }
@@ -285,7 +296,8 @@ class Session {
       const keys = guard((ks: Key[]) => {
         for (let i = 0; i < ks.length; i++) {
           if (done) {
-            this.typeahead.push(...ks.slice(i));
+            // Keys after the Enter are typed ahead for the next line (Ctrl-C: for the command).
+            this.deliver(ks.slice(i));
             return;
           }
           const k = ks[i];

@@ -123,6 +123,16 @@ describe.skipIf(!built)('ants-rc on a terminal', () => {
     expect(s.lines()).not.toContain('after');
   });
 
+  it('Ctrl-C typed right after Enter, before the command starts, still stops it', async () => {
+    const s = start();
+    await s.waitFor(emptyPrompt);
+    s.write('sleep 100; echo after' + ENTER + CTRL_C);
+    await s.waitFor((l) => l.some((r) => r.startsWith('% sleep 100')) && prompts(l) === 1, 10_000);
+    await s.type('echo still here', ENTER);
+    await s.waitFor(row('still here'));
+    expect(s.lines()).not.toContain('after');
+  });
+
   it('Ctrl-C on a line being edited drops it', async () => {
     const s = start();
     await s.waitFor(emptyPrompt);
