@@ -49,11 +49,14 @@ function startup() {
 }
 
 const N = 100000;
+// The list comes from the host's seq, by its path, in both shells: ants-rc's own seq is
+// an in-process command, and the loops, not the list making, are what is compared.
+const SEQ = ['/usr/bin/seq', '/bin/seq'].find((p) => existsSync(p)) ?? 'seq';
 const LOOPS = [
-  ['for over 100,000 elements with ~ and assignment', `x=\`{seq 1 ${N}}\nfor(i in $x) { if(~ $i *7) y=$i }\nx=()\n`],
+  ['for over 100,000 elements with ~ and assignment', `x=\`{${SEQ} 1 ${N}}\nfor(i in $x) { if(~ $i *7) y=$i }\nx=()\n`],
   // 9base rc copies the list on every x=($x 1): quadratic, so the counter stops at 5,000.
   ['while with a counter (5,000, list growth)', `i=()\nwhile(! ~ $#i 5000) i=($i 1)\n`],
-  ['function called 100,000 times', `x=\`{seq 1 ${N}}\nfn f { y=$1 }\nfor(i in $x) f $i\nx=()\n`],
+  ['function called 100,000 times', `x=\`{${SEQ} 1 ${N}}\nfn f { y=$1 }\nfor(i in $x) f $i\nx=()\n`],
 ];
 
 function loops() {
