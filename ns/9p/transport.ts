@@ -200,17 +200,30 @@ function netError(e: NodeJS.ErrnoException): NsError {
 }
 
 const READBUF = 1 << 20;
+/** The least room a read is offered before a fresh buffer is taken. */
+const MINREAD = 64 * 1024;
 
 /** Connect to a dial string. */
 export async function dial(s: string | DialAddr): Promise<net.Socket> {
   const a = typeof s === 'string' ? parseDial(s) : s;
   return new Promise((resolve, reject) => {
-    // Reads go into one large buffer (up to 1 MiB a system call instead of 64 KiB), and
-    // what came is copied out once as a chunk; Conn cuts messages from it as views.
+    // Each read gets a fresh buffer (up to READBUF a system call instead of 64 KiB), and
+    // what came is handed on as a view of it: no copy. A small read leaves most of its
+    // buffer for the next one, so little memory is held for nothing.
+    let buf = Buffer.allocUnsafeSlow(READBUF);
+    let used = 0;
     const onread = {
-      buffer: Buffer.allocUnsafe(READBUF),
-      callback: (n: number, buf: Buffer): boolean => {
-        sock.emit('data', Buffer.from(buf.subarray(0, n)));
+      buffer: (): Uint8Array => {
+        if (READBUF - used < MINREAD) {
+          buf = Buffer.allocUnsafeSlow(READBUF);
+          used = 0;
+        }
+        return buf.subarray(used);
+      },
+      callback: (n: number, b: Uint8Array): boolean => {
+        const chunk = Buffer.from(b.buffer, b.byteOffset, n);
+        used += n;
+        sock.emit('data', chunk);
         return true;
       },
     };
