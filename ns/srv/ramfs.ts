@@ -1,7 +1,9 @@
 /*
  * ramfs: a file tree in memory with the full 9P file semantics — the reference the 9P
- * conformance suite is checked against. Files grow by doubling and read at any offset
- * (holes read as zeros); opens check the owner/group/other bits of the walking user;
+ * conformance suite is checked against. A file is a list of 64 KiB pages (holes read as
+ * zeros). A read within one page is handed out as a view of it, not a copy, and the page
+ * is marked shared; a later write to a shared page writes a copy of it, so a view taken
+ * is never changed under its holder (a pipe may keep one for a while). Opens check the owner/group/other bits of the walking user;
  * DMAPPEND files are written at their end and DMEXCL files open once at a time; wstat
  * renames, truncates or extends, and changes mode and times, all-or-nothing; a removed
  * file stays readable through fids already open on it; ORCLOSE removes at clunk.
@@ -24,7 +26,10 @@ interface RNode {
   muid: string;
   atime: number;
   mtime: number;
-  data: Buffer;
+  /** 64 KiB pages; a missing one is zeros. Bytes at or past len are always zero. */
+  pages: (Buffer | undefined)[];
+  /** Pages handed out as views: copied before they are written again. */
+  shared: boolean[];
   len: number;
   children?: Map<string, RNode>;
   parent: RNode;
@@ -32,6 +37,22 @@ interface RNode {
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
+
+const PAGE = 64 * 1024;
+
+/** Page i of n, made (zeroed) if missing, and copied first if a view of it is out. */
+function writablePage(n: RNode, i: number): Buffer {
+  let pg = n.pages[i];
+  if (!pg) {
+    pg = Buffer.alloc(PAGE);
+    n.pages[i] = pg;
+  } else if (n.shared[i]) {
+    pg = Buffer.from(pg);
+    n.pages[i] = pg;
+  }
+  n.shared[i] = false;
+  return pg;
+}
 
 function qtype(mode: number): number {
   return ((mode & DMDIR) ? QTDIR : 0) | ((mode & DMAPPEND) ? QTAPPEND : 0) | ((mode & DMEXCL) ? QTEXCL : 0);
@@ -49,7 +70,7 @@ export class Ramfs implements FileServer {
     const t = now();
     const root = {
       name: '/', qid: { type: QTDIR, vers: 0, path: 0 }, mode: DMDIR | perm, uid: owner, gid: owner, muid: owner,
-      atime: t, mtime: t, data: Buffer.alloc(0), len: 0, children: new Map(), opens: 0,
+      atime: t, mtime: t, pages: [], shared: [], len: 0, children: new Map(), opens: 0,
     } as Omit<RNode, 'parent'> as RNode;
     root.parent = root;
     this.root = root;
@@ -63,7 +84,7 @@ export class Ramfs implements FileServer {
     const t = now();
     const n: RNode = {
       name, qid: { type: qtype(mode), vers: 0, path: this.nextPath++ }, mode, uid, gid: parent.gid, muid: uid,
-      atime: t, mtime: t, data: Buffer.alloc(0), len: 0, parent, opens: 0,
+      atime: t, mtime: t, pages: [], shared: [], len: 0, parent, opens: 0,
       ...((mode & DMDIR) ? { children: new Map<string, RNode>() } : {}),
     };
     parent.children!.set(name, n);
@@ -167,7 +188,22 @@ class RamFid implements Fid {
     n.atime = now();
     if (n.children) return dirRead(this.dirState, offset, count, () => [...n.children!.values()].map(dirOf));
     if (offset >= n.len) return Buffer.alloc(0);
-    return Buffer.from(n.data.subarray(offset, Math.min(n.len, offset + count)));
+    const end = Math.min(n.len, offset + count);
+    const first = Math.floor(offset / PAGE);
+    if (Math.floor((end - 1) / PAGE) === first) {
+      const pg = n.pages[first];
+      if (!pg) return Buffer.alloc(end - offset);
+      n.shared[first] = true;
+      return pg.subarray(offset - first * PAGE, end - first * PAGE);
+    }
+    const out = Buffer.alloc(end - offset);
+    for (let at = offset; at < end; ) {
+      const i = Math.floor(at / PAGE);
+      const upto = Math.min(end, (i + 1) * PAGE);
+      n.pages[i]?.copy(out, at - offset, at - i * PAGE, upto - i * PAGE);
+      at = upto;
+    }
+    return out;
   }
 
   async write(offset: number, data: Buffer): Promise<number> {
@@ -179,13 +215,12 @@ class RamFid implements Fid {
     if (offset < 0) throw new NsError(Ebadarg);
     if (n.mode & DMAPPEND) offset = n.len;
     const end = offset + data.length;
-    if (end > n.data.length) {
-      const grown = Buffer.alloc(Math.max(end, n.data.length * 2, 1024));
-      n.data.copy(grown, 0, 0, n.len);
-      n.data = grown;
+    for (let at = offset; at < end; ) {
+      const i = Math.floor(at / PAGE);
+      const upto = Math.min(end, (i + 1) * PAGE);
+      data.copy(writablePage(n, i), at - i * PAGE, at - offset, upto - offset);
+      at = upto;
     }
-    if (offset > n.len) n.data.fill(0, n.len, offset);
-    data.copy(n.data, offset);
     n.len = Math.max(n.len, end);
     this.touch();
     return data.length;
@@ -200,12 +235,12 @@ class RamFid implements Fid {
 
   private setLength(len: number): void {
     const n = this.node;
-    if (len > n.data.length) {
-      const grown = Buffer.alloc(len);
-      n.data.copy(grown, 0, 0, n.len);
-      n.data = grown;
-    } else if (len > n.len) {
-      n.data.fill(0, n.len, len);
+    if (len < n.len) {
+      // What is cut off must read as zeros if the file grows again.
+      const keep = Math.ceil(len / PAGE);
+      n.pages.length = Math.min(n.pages.length, keep);
+      n.shared.length = Math.min(n.shared.length, keep);
+      if (len % PAGE !== 0 && n.pages[keep - 1]) writablePage(n, keep - 1).fill(0, len % PAGE);
     }
     n.len = len;
     this.touch();

@@ -137,4 +137,23 @@ describe('ramfs', () => {
     expect(names.length).toBe(50);
     expect(await fails(d.write(0, Buffer.from('x')))).toBe('inappropriate use of fd');
   });
+
+  it('hands out reads as views that later writes never change; files span pages', async () => {
+    const { r } = await root();
+    const f = await mk(r, 'big');
+    const page = 64 * 1024;
+    await f.write(0, Buffer.alloc(3 * page, 0x61));
+    const view = await f.read(page, 100);
+    await f.write(page, Buffer.alloc(100, 0x62));
+    expect(view.equals(Buffer.alloc(100, 0x61))).toBe(true);
+    expect((await f.read(page, 100)).equals(Buffer.alloc(100, 0x62))).toBe(true);
+    // A read across a page boundary, and truncation then growth reading zeros.
+    const across = await f.read(page - 2, 4);
+    expect(across.toString('latin1')).toBe('aabb');
+    await f.wstat({ length: page + 10 });
+    await f.wstat({ length: 2 * page + 10 });
+    const tail = await f.read(page + 8, 4);
+    expect([...tail]).toEqual([0x62, 0x62, 0, 0]);
+    expect((await f.read(2 * page, 10)).equals(Buffer.alloc(10))).toBe(true);
+  });
 });
