@@ -25,7 +25,7 @@ import type { AuthKey } from './auth.js';
 import { Client, type ClientOptions } from './client.js';
 import { MountFs } from './mnt.js';
 import { serve, type ServeOptions } from './server.js';
-import { announce, dial, isLoopback, parseDial } from './transport.js';
+import { announce, dial, isLive, isLoopback, parseDial } from './transport.js';
 
 export const Enoauthkey = 'authentication required to listen on a non-loopback address';
 
@@ -83,17 +83,6 @@ function unlinkQuietly(p: string): void {
   } catch {
     /* gone already */
   }
-}
-
-function isLive(sock: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(sock);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 export interface PostOptions {

@@ -203,6 +203,18 @@ const READBUF = 1 << 20;
 /** The least room a read is offered before a fresh buffer is taken. */
 const MINREAD = 64 * 1024;
 
+/** Does something answer on the Unix socket at path (a live post, not one left by a dead server)? */
+export function isLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
 /** Connect to a dial string. */
 export async function dial(s: string | DialAddr): Promise<net.Socket> {
   const a = typeof s === 'string' ? parseDial(s) : s;

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import { serve, type ServerConn } from '../9p/server.js';
+import { isLive } from '../9p/transport.js';
 import { worldServer } from './index.js';
 import { NETD_MSIZE, takeLock } from './netdclient.js';
 import { NETD_LOCK, NETD_PID, NETD_SOCKET } from './remote.js';
@@ -36,17 +37,6 @@ export interface NetdOptions {
 function idleFromEnv(): number {
   const n = Number(process.env.ANTS_NETD_IDLE);
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_IDLE;
-}
-
-function isLive(sock: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(sock);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 const inode = (p: string): number | undefined => {
