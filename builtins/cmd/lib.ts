@@ -225,6 +225,8 @@ export function cmd(name: string, body: (p: ProcLike, argv: string[], sh: Shell)
       return await body(p, argv, sh);
     } catch (e) {
       if (e instanceof Exit) return e.status;
+      // The interpreter's own control flow (exit in a nested rc) is not an error to print.
+      if (!(e instanceof Error)) throw e;
       if (p.signal.aborted) return 'interrupted';
       // A Plan 9 program writing to a pipe nobody reads dies of the note, saying nothing.
       if (closedPipe(e)) return 'sys: write on closed pipe';

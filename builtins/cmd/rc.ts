@@ -45,14 +45,7 @@ export const rc = cmd('rc', async (p, argv, sh) => {
     p.set('*', argv.slice(i + 1));
   }
   p.set('0', [name]);
-  try {
-    await sh.runSource(p, text, name);
-  } catch (e) {
-    // `exit` unwinds to the end of this rc (the interpreter's RcExit carries the status).
-    if (e !== null && typeof e === 'object' && !(e instanceof Error) && typeof (e as { status?: unknown }).status === 'string') {
-      return (e as { status: string }).status;
-    }
-    throw e;
-  }
+  // `exit` unwinds past here to the end of this command's process, with its status.
+  await sh.runSource(p, text, name);
   return p.status;
 });

@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.js';
 import { type Fid, NsError } from '../types.js';
 import { LazyRoot, type NetdRoot } from './remote.js';
 
-/** As world.ts's MAXSTACK and MAXETHER (checked by test/net). */
+/** How many stacks (`#I0`…) and ethers (`#l0`…) a world has. */
 export const MAXSTACK = 16;
 export const MAXETHER = 16;
 

@@ -29,9 +29,10 @@ import { Ether, randomMac, Segment } from './ether.js';
 import { type Ip, isLoopback, parseip, sameNet } from './ip.js';
 import { realnetDefault } from './hostsock.js';
 import { type Ipifc, Stack } from './stack.js';
+import { MAXETHER, MAXSTACK } from './devices.js';
 
-export const MAXSTACK = 16;
-export const MAXETHER = 16;
+// The instance limits live with the device registration, which start-up loads without this module.
+export { MAXETHER, MAXSTACK };
 
 export type Routed =
   | { kind: 'local'; stack: Stack }

@@ -196,11 +196,3 @@ describe('the shared /net daemon', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
-
-describe('the light device registration (ns/net/devices.ts)', () => {
-  it('keeps the instance limits of world.ts, which it cannot import without loading the emulator', async () => {
-    const devices = await import('../../ns/net/devices.js');
-    const world = await import('../../ns/net/world.js');
-    expect([devices.MAXSTACK, devices.MAXETHER]).toEqual([world.MAXSTACK, world.MAXETHER]);
-  });
-});
