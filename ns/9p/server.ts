@@ -7,6 +7,11 @@
  * the flushed request's reply is dropped; if that request later makes a fid (walk,
  * attach) the fid is clunked, so the tables stay as if it never happened.
  *
+ * A client may pipeline: a request naming a fid that an earlier request is still making
+ * (walk, attach) waits for that request, and a read or write of a fid still being opened
+ * waits for the open, so Twalk+Topen+Tread sent back to back act as if sent one by one.
+ * Clunk and remove do not wait for an open: they are how a blocked open is given up.
+ *
  * Bounds, so that no client can make the server hold without limit: at most maxTags
  * requests are in flight (past that the server stops reading the socket), and when the
  * socket's send buffer is full it stops reading too, until the client drains its replies.
@@ -61,6 +66,10 @@ interface SFid {
   omode: number;
   /** Reserved for a walk or attach still running. */
   pending?: boolean;
+  /** While a walk or attach makes (or walks) this fid: settles when it is done. */
+  made?: Promise<void>;
+  /** While an open or create of this fid is waiting or running: settles when it is done. */
+  opening?: Promise<void>;
 }
 
 interface Req {
@@ -208,6 +217,29 @@ export class ServerConn {
     return s;
   }
 
+  /**
+   * The fid, once an earlier request making it (or, with open, opening it) is done;
+   * synchronous when there is nothing to wait for. What to wait for is decided when the
+   * request arrives: requests are taken in order, each up to its first wait, so a Topen
+   * right behind a Twalk finds the fid reserved and a Tread behind it finds it opening.
+   */
+  private ready(fid: number, open = false): SFid | Promise<SFid> {
+    const s = this.fids.get(fid);
+    if (s?.made) return s.made.then(() => this.ready(fid, open));
+    if (open && s?.opening) return s.opening.then(() => this.ready(fid, open));
+    return this.lookup(fid);
+  }
+
+  /** A promise set on s while a request works on it; call the returned function when it is done. */
+  private static hold(s: SFid, what: 'made' | 'opening'): () => void {
+    let done!: () => void;
+    s[what] = new Promise<void>((r) => (done = r));
+    return () => {
+      s[what] = undefined;
+      done();
+    };
+  }
+
   /** Reserve fid for a walk or attach in progress. */
   private reserve(fid: number): SFid {
     if (fid === NOFID) throw new NsError(Eunknownfid);
@@ -252,6 +284,7 @@ export class ServerConn {
           if (!a?.auth || !a.auth.done || a.auth.uname !== f.uname || a.auth.aname !== f.aname) throw new NsError(Ebadafid);
         } else if (this.opts.requireAuth) throw new NsError(Eauthreq);
         const s = this.reserve(f.fid);
+        const release = ServerConn.hold(s, 'made');
         try {
           const root = await this.fs.attach(f.uname, f.aname);
           this.settle(f.fid, s, req, root);
@@ -259,16 +292,23 @@ export class ServerConn {
         } catch (e) {
           if (this.fids.get(f.fid) === s) this.fids.delete(f.fid);
           throw e;
+        } finally {
+          release();
         }
       }
       case 'Twalk': {
-        const s = this.lookup(f.fid);
-        const from = this.fidOf(s);
-        if (s.omode >= 0) throw new NsError(Eopened);
         if (f.wname.length > MAXWELEM) throw new NsError(Ewalktoolong);
+        // Taken before this walk marks its own target, so an in-place walk does not wait for itself.
+        const ready = this.ready(f.fid);
+        if (ready instanceof Promise) ready.catch(() => {});
         const same = f.newfid === f.fid;
         const ns = same ? undefined : this.reserve(f.newfid);
+        const target = ns ?? this.fids.get(f.fid);
+        const release = target && ServerConn.hold(target, 'made');
         try {
+          const s = await ready;
+          const from = this.fidOf(s);
+          if (s.omode >= 0 || s.opening) throw new NsError(Eopened);
           const r = await from.walk(f.wname);
           const full = r.fid !== undefined && r.qids.length === f.wname.length;
           if (!full) {
@@ -288,28 +328,43 @@ export class ServerConn {
         } catch (e) {
           if (ns && this.fids.get(f.newfid) === ns) this.fids.delete(f.newfid);
           throw e;
+        } finally {
+          release?.();
         }
       }
       case 'Topen': {
-        const s = this.lookup(f.fid);
-        if (s.auth) throw new NsError(Eopened);
-        if (s.omode >= 0) throw new NsError(Eopened);
-        const r = await this.fidOf(s).open(f.mode);
-        s.omode = f.mode;
-        s.qid = r.qid;
-        return { type: 'Ropen', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
+        const s0 = this.fids.get(f.fid);
+        if (s0?.opening) throw new NsError(Eopened);
+        const release = s0 && ServerConn.hold(s0, 'opening');
+        try {
+          const s = await this.ready(f.fid);
+          if (s.auth || s.omode >= 0) throw new NsError(Eopened);
+          const r = await this.fidOf(s).open(f.mode);
+          s.omode = f.mode;
+          s.qid = r.qid;
+          return { type: 'Ropen', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
+        } finally {
+          release?.();
+        }
       }
       case 'Tcreate': {
-        const s = this.lookup(f.fid);
-        if (s.omode >= 0 || s.auth) throw new NsError(Eopened);
-        if (f.name === '' || f.name === '.' || f.name === '..' || f.name.includes('/')) throw new NsError('bad character in file name');
-        const r = await this.fidOf(s).create(f.name, f.perm, f.mode);
-        s.omode = f.mode;
-        s.qid = r.qid;
-        return { type: 'Rcreate', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
+        const s0 = this.fids.get(f.fid);
+        if (s0?.opening) throw new NsError(Eopened);
+        const release = s0 && ServerConn.hold(s0, 'opening');
+        try {
+          const s = await this.ready(f.fid);
+          if (s.omode >= 0 || s.auth) throw new NsError(Eopened);
+          if (f.name === '' || f.name === '.' || f.name === '..' || f.name.includes('/')) throw new NsError('bad character in file name');
+          const r = await this.fidOf(s).create(f.name, f.perm, f.mode);
+          s.omode = f.mode;
+          s.qid = r.qid;
+          return { type: 'Rcreate', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
+        } finally {
+          release?.();
+        }
       }
       case 'Tread': {
-        const s = this.lookup(f.fid);
+        const s = await this.ready(f.fid, true);
         const count = Math.min(f.count, this.msize - IOHDRSZ);
         if (s.auth) return { type: 'Rread', tag, data: s.auth.read(count) };
         if (s.omode < 0) throw new NsError(Enotopen);
@@ -320,7 +375,7 @@ export class ServerConn {
         return { type: 'Rread', tag, data };
       }
       case 'Twrite': {
-        const s = this.lookup(f.fid);
+        const s = await this.ready(f.fid, true);
         if (s.auth) return { type: 'Rwrite', tag, count: s.auth.write(f.data) };
         if (s.omode < 0) throw new NsError(Enotopen);
         const m = s.omode & 3;
@@ -329,25 +384,25 @@ export class ServerConn {
         return { type: 'Rwrite', tag, count: n };
       }
       case 'Tclunk': {
-        const s = this.lookup(f.fid);
+        const s = await this.ready(f.fid);
         this.fids.delete(f.fid);
         await s.fid?.clunk().catch(() => {});
         return { type: 'Rclunk', tag };
       }
       case 'Tremove': {
-        const s = this.lookup(f.fid);
+        const s = await this.ready(f.fid);
         this.fids.delete(f.fid);
         if (s.auth) return { type: 'Rremove', tag };
         await this.fidOf(s).remove();
         return { type: 'Rremove', tag };
       }
       case 'Tstat': {
-        const s = this.lookup(f.fid);
+        const s = await this.ready(f.fid);
         if (s.auth) return { type: 'Rstat', tag, stat: s.auth.stat() };
         return { type: 'Rstat', tag, stat: await this.fidOf(s).stat() };
       }
       case 'Twstat': {
-        const s = this.lookup(f.fid);
+        const s = await this.ready(f.fid);
         if (s.auth) throw new NsError('permission denied');
         await this.fidOf(s).wstat(partialDir(f.stat));
         return { type: 'Rwstat', tag };

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encode } from '../../ns/9p/codec.js';
 import { NOFID, NOTAG } from '../../ns/9p/fcall.js';
 import { Ramfs } from '../../ns/srv/ramfs.js';
-import type { FileServer } from '../../ns/types.js';
+import { type Dir, type Fid, type FileServer, NsError, type Qid, QTDIR } from '../../ns/types.js';
+import type { Fcall } from '../../ns/9p/fcall.js';
 import { BlockFs } from './blockfs.js';
 import { serveUnix, type Served } from './helpers.js';
 import { Raw } from './raw.js';
@@ -154,5 +155,132 @@ describe('9P server', () => {
       expect(f?.type).toBe('Rread');
       got++;
     }
+  });
+});
+
+/** A file server whose one file, `gate`, opens only when released (as /net's listen does). */
+class GateFs implements FileServer {
+  readonly opening: Array<(ok: boolean) => void> = [];
+  clunks = 0;
+  async attach(): Promise<Fid> {
+    return this.fid({ type: QTDIR, vers: 0, path: 0 });
+  }
+  release(ok = true): void {
+    for (const w of this.opening.splice(0)) w(ok);
+  }
+  private fid(qid: Qid): Fid {
+    const fs = this;
+    return {
+      qid,
+      async walk(names: string[]) {
+        if (names.length === 0) return { fid: fs.fid(qid), qids: [] };
+        if (names.join('/') !== 'gate') throw new NsError('file does not exist');
+        const q = { type: 0, vers: 0, path: 1 };
+        return { fid: fs.fid(q), qids: [q] };
+      },
+      async open() {
+        if (qid.path === 1 && !(await new Promise<boolean>((r) => fs.opening.push(r)))) throw new NsError('gate shut');
+        return { qid, iounit: 0 };
+      },
+      async create(): Promise<never> {
+        throw new NsError('permission denied');
+      },
+      async read(offset: number) {
+        return Buffer.from(offset === 0 ? 'open' : '');
+      },
+      async write(_o: number, d: Buffer) {
+        return d.length;
+      },
+      async stat(): Promise<Dir> {
+        throw new NsError('no stat');
+      },
+      async wstat() {},
+      async remove() {},
+      async clunk() {
+        fs.clunks++;
+      },
+    };
+  }
+}
+
+describe('9P server: pipelined requests', () => {
+  const both = (...fs: Fcall[]) => Buffer.concat(fs.map((f) => encode(f)));
+
+  it('Twalk, Topen and Tread sent in one write act as if sent one by one', async () => {
+    const r = await peer();
+    await attach(r);
+    expect(await r.rpc({ type: 'Tcreate', tag: 1, fid: 1, name: 'f', perm: 0o644, mode: 1 })).toMatchObject({ type: 'Rcreate' });
+    await r.rpc({ type: 'Twrite', tag: 1, fid: 1, offset: 0, data: Buffer.from('hello') });
+    await r.rpc({ type: 'Tclunk', tag: 1, fid: 1 });
+    await attach(r);
+    r.send(both(
+      { type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['f'] },
+      { type: 'Topen', tag: 2, fid: 2, mode: 0 },
+      { type: 'Tread', tag: 3, fid: 2, offset: 0, count: 100 },
+    ));
+    const got = [await r.next(), await r.next(), await r.next()];
+    expect(got.map((f) => f?.type)).toEqual(['Rwalk', 'Ropen', 'Rread']);
+    expect((got[2] as { data: Buffer }).data.toString()).toBe('hello');
+    // An in-place walk pipelined with a walk from the same fid: the second waits for the first.
+    r.send(both(
+      { type: 'Twalk', tag: 1, fid: 1, newfid: 1, wname: [] },
+      { type: 'Twalk', tag: 2, fid: 1, newfid: 3, wname: ['f'] },
+      { type: 'Tstat', tag: 3, fid: 3 },
+    ));
+    const more = [await r.next(), await r.next(), await r.next()];
+    expect(more.map((f) => f?.type)).toEqual(['Rwalk', 'Rwalk', 'Rstat']);
+  });
+
+  it('an open behind a failed walk fails with unknown fid, and the fid is free again', async () => {
+    const r = await peer();
+    await attach(r);
+    r.send(both({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['nope'] }, { type: 'Topen', tag: 2, fid: 2, mode: 0 }));
+    expect(await r.next()).toMatchObject({ tag: 1, ename: 'file does not exist' });
+    expect(await r.next()).toMatchObject({ tag: 2, ename: 'unknown fid' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] })).toMatchObject({ type: 'Rwalk' });
+  });
+
+  it('a read behind an open that blocks waits for it; a clunk does not, and ends the wait', async () => {
+    const g = new GateFs();
+    const r = await peer(g);
+    await attach(r);
+    r.send(both(
+      { type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['gate'] },
+      { type: 'Topen', tag: 2, fid: 2, mode: 0 },
+      { type: 'Tread', tag: 3, fid: 2, offset: 0, count: 100 },
+    ));
+    expect(await r.next()).toMatchObject({ type: 'Rwalk', tag: 1 });
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(g.opening.length).toBe(1);
+    g.release();
+    expect(await r.next()).toMatchObject({ type: 'Ropen', tag: 2 });
+    expect(await r.next()).toMatchObject({ type: 'Rread', tag: 3, data: Buffer.from('open') });
+
+    // Another blocked open, this time given up: the clunk is answered at once, the read fails.
+    r.send(both(
+      { type: 'Twalk', tag: 1, fid: 1, newfid: 3, wname: ['gate'] },
+      { type: 'Topen', tag: 2, fid: 3, mode: 0 },
+      { type: 'Tread', tag: 3, fid: 3, offset: 0, count: 100 },
+      { type: 'Tclunk', tag: 4, fid: 3 },
+    ));
+    expect(await r.next()).toMatchObject({ type: 'Rwalk', tag: 1 });
+    expect(await r.next()).toMatchObject({ type: 'Rclunk', tag: 4 });
+    g.release(false);
+    const rest = [await r.next(), await r.next()];
+    expect(rest).toEqual(expect.arrayContaining([
+      expect.objectContaining({ tag: 2, ename: 'gate shut' }),
+      expect.objectContaining({ tag: 3, ename: 'unknown fid' }),
+    ]));
+  });
+
+  it('a second open of a fid still opening is refused', async () => {
+    const g = new GateFs();
+    const r = await peer(g);
+    await attach(r);
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['gate'] });
+    r.send(both({ type: 'Topen', tag: 2, fid: 2, mode: 0 }, { type: 'Topen', tag: 3, fid: 2, mode: 0 }));
+    expect(await r.next()).toMatchObject({ tag: 3, ename: 'fid already opened' });
+    g.release();
+    expect(await r.next()).toMatchObject({ type: 'Ropen', tag: 2 });
   });
 });
