@@ -51,6 +51,8 @@ function newMount(to: KChan, flag: number, spec: string, srv?: string, server?: 
 
 export class MountTable {
   private readonly heads = new Map<string, MountHead>();
+  /** How many mount points each device instance has (by DevId.id). */
+  private readonly perDev = new Map<number, number>();
 
   find(c: KChan): MountHead | undefined {
     return this.heads.get(c.key);
@@ -58,6 +60,17 @@ export class MountTable {
 
   findQid(dev: DevId, qid: Qid): MountHead | undefined {
     return this.heads.get(chanKey(dev, qid));
+  }
+
+  /** Whether any chan of device instance dev is mounted on: if not, no walk in it meets a mount point. */
+  hasOn(dev: DevId): boolean {
+    return this.perDev.has(dev.id);
+  }
+
+  private countDev(id: number, d: number): void {
+    const n = (this.perDev.get(id) ?? 0) + d;
+    if (n > 0) this.perDev.set(id, n);
+    else this.perDev.delete(id);
   }
 
   get size(): number {
@@ -88,6 +101,7 @@ export class MountTable {
     if (!m) {
       m = { from: old.incref(), mounts: [] };
       this.heads.set(old.key, m);
+      this.countDev(old.dev.id, 1);
       if (order !== MREPL) m.mounts.push(newMount(old, 0, ''));
     }
     const nm = [newMount(to, flag, spec, srv, server)];
@@ -125,6 +139,7 @@ export class MountTable {
 
   private drop(m: MountHead): void {
     this.heads.delete(m.from.key);
+    this.countDev(m.from.dev.id, -1);
     for (const f of m.mounts) f.to.release();
     m.mounts = [];
     m.from.release();
@@ -138,6 +153,7 @@ export class MountTable {
       for (const f of m.mounts) f.to.incref();
       t.heads.set(k, { from: m.from, mounts: m.mounts.slice() });
     }
+    for (const [id, n] of this.perDev) t.perDev.set(id, n);
     return t;
   }
 

@@ -20,10 +20,13 @@ import { MCACHE, MCREATE, MORDER, MountTable } from './mount.js';
 import { type NsOp, parseNsOp, rcquote, renderMount, tokenize } from './nstext.js';
 import { FileChan, type RunAs } from './openchan.js';
 import type { KProc } from './proc.js';
-import { type Dir, type FileServer, type Fid, NsError, OEXCL, OREAD, OTRUNC, type Qid } from './types.js';
+import { type Dir, type FileServer, type Fid, NsError, OEXCL, OREAD, OTRUNC, type Qid, type WalkOpened } from './types.js';
 import { createTarget, UnionDirChan } from './union.js';
 import { cleanname, type Chan, OAPPEND, type Vfs } from './vfs.js';
 import { domount, elemName, qname, type WalkReply, type WalkStep, type Walked, walkNames } from './walk.js';
+
+/** Fids a walk opened as it went (drive's open), with the outcome of the open. */
+const preopened = new WeakMap<Fid, WalkOpened>();
 
 export class NsGroup {
   readonly table: MountTable;
@@ -140,13 +143,24 @@ export class Namespace implements Vfs {
     if (this.group.noattach && !'|decp'.includes(letter)) throw new NsError(Enoattach);
   }
 
-  private async drive<R>(g: Generator<WalkStep, R, WalkReply>): Promise<R> {
+  /**
+   * Run a walk. With open (a mode), the batch ending the walk is walked and opened in one
+   * go (Fid.walkOpen: one round trip to a 9P server, not two) when no mount point lies on
+   * its device in this table, so none can lie on the names it walks; openWalked then
+   * takes the open's outcome from `preopened` instead of opening.
+   */
+  private async drive<R>(g: Generator<WalkStep, R, WalkReply>, open?: { mode: number; table?: MountTable }): Promise<R> {
     let r = g.next();
     while (!r.done) {
-      const { fid, names } = r.value;
+      const { fid, names, dev, last } = r.value;
       let reply: WalkReply;
       try {
-        reply = fid.walkSync ? this.as(() => fid.walkSync!(names)) : await this.as(() => fid.walk(names));
+        if (fid.walkSync) reply = this.as(() => fid.walkSync!(names));
+        else if (open && last && fid.walkOpen && !open.table?.hasOn(dev)) {
+          const w = await this.as(() => fid.walkOpen!(names, open.mode));
+          if (w.fid && (w.opened || w.openErr !== undefined)) preopened.set(w.fid, w);
+          reply = w;
+        } else reply = await this.as(() => fid.walk(names));
       } catch (e) {
         reply = { err: nserror(e) };
       }
@@ -178,10 +192,10 @@ export class Namespace implements Vfs {
    * namec: evaluate path. `final` steps through a mount on the last name (open, stat,
    * bind's new); without it the result is the mounted-on chan itself (bind's old).
    */
-  private async namec(path: string, final: boolean): Promise<Walked & { s: Start }> {
+  private async namec(path: string, final: boolean, openMode?: number): Promise<Walked & { s: Start }> {
     const s = await this.start(path);
     const table = s.nomount ? undefined : this.group.table;
-    let w = await this.drive(walkNames(table, s.w, s.base, s.names));
+    let w = await this.drive(walkNames(table, s.w, s.base, s.names), openMode === undefined ? undefined : { mode: openMode & ~OEXCL, table });
     if (final) w = domount(table, w);
     return { ...w, s };
   }
@@ -206,7 +220,7 @@ export class Namespace implements Vfs {
 
   async open(path: string, mode: number): Promise<Chan> {
     return guard(async () => {
-      const w = await this.namec(path, true);
+      const w = await this.namec(path, true, mode);
       return this.openWalked(w, path, mode);
     });
   }
@@ -217,9 +231,11 @@ export class Namespace implements Vfs {
       this.release(w);
       return ch;
     }
+    const pre = w.owned ? preopened.get(w.c.fid) : undefined;
     const fid = await this.own(w);
     try {
-      const r = await this.as(() => fid.open(mode & ~OEXCL));
+      if (pre?.openErr !== undefined) throw pre.openErr;
+      const r = pre?.opened ?? (await this.as(() => fid.open(mode & ~OEXCL)));
       const end = (mode & OAPPEND) !== 0 ? (await this.as(() => fid.stat())).length : 0;
       return new FileChan(fid, path, r.iounit, this.as, end);
     } catch (e) {

@@ -106,6 +106,15 @@ export interface Fid {
    * Optional capabilities of in-process servers; a 9P connection has none of them and
    * everything still works, only without the shortcut each one gives.
    */
+  /**
+   * walk, and when it reaches the end open the new fid in mode: one round trip on a 9P
+   * connection (Twalk and Topen pipelined), where walk then open is two. A failed open
+   * leaves the walked fid in the result, unopened, with the error in openErr. Callers
+   * use it only where no mount point can lie on the names walked (namespace.ts). With
+   * read, the opened file's first read (offset 0, up to read bytes) is sent along too and
+   * comes back in data — for files whose first read is known to follow (a clone's ctl).
+   */
+  walkOpen?(names: string[], mode: number, read?: number): Promise<WalkOpened>;
   /** The same walk done synchronously, by servers that never block (kernel devices, #U). */
   walkSync?(names: string[]): { fid?: Fid; qids: Qid[] };
   /** The host path of the file this fid stands for (#U only). */
@@ -114,6 +123,25 @@ export interface Fid {
   readonly hostFd?: number;
   /** The file server a srv entry (#s/name) stands for: what `mount` attaches to. */
   readonly server?: FileServer;
+}
+
+export interface WalkOpened {
+  fid?: Fid;
+  qids: Qid[];
+  opened?: OpenResult;
+  openErr?: unknown;
+  data?: Buffer;
+}
+
+/** walkOpen done as a walk and then an open, for fids with no way to do both at once. */
+export async function walkThenOpen(from: Fid, names: string[], mode: number): Promise<WalkOpened> {
+  const w = await from.walk(names);
+  if (!w.fid) return w;
+  try {
+    return { ...w, opened: await w.fid.open(mode) };
+  } catch (e) {
+    return { ...w, openErr: e };
+  }
 }
 
 export interface FileServer {

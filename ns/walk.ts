@@ -15,7 +15,7 @@
  * tree lands on the mount point's parent. The last name is not stepped through: callers
  * that open or stat do that (domount), bind's `old` and create's parent do not.
  */
-import { KChan } from './chan.js';
+import { type DevId, KChan } from './chan.js';
 import { Edoesnotexist, Enonexist, Enotdir } from './errors.js';
 import type { MountHead, MountTable } from './mount.js';
 import { type Fid, NsError, type Qid, QTDIR } from './types.js';
@@ -25,6 +25,10 @@ export const MAXWELEM = 16;
 export interface WalkStep {
   fid: Fid;
   names: string[];
+  /** The device instance fid belongs to. */
+  dev: DevId;
+  /** This batch ends the walk: the last name is in it. */
+  last: boolean;
 }
 
 export type WalkReply = { fid?: Fid; qids: Qid[]; err?: undefined } | { err: NsError };
@@ -85,10 +89,11 @@ export function* walkNames(
       }
       const batch = names.slice(nhave, nhave + ntry);
       let dev = c.dev;
-      let r: WalkReply = yield { fid: c.fid, names: batch };
+      const last = nhave + ntry === names.length;
+      let r: WalkReply = yield { fid: c.fid, names: batch, dev, last };
       if (r.err && head) {
         for (const f of head.mounts.slice(1)) {
-          const r2: WalkReply = yield { fid: f.to.fid, names: batch };
+          const r2: WalkReply = yield { fid: f.to.fid, names: batch, dev: f.to.dev, last };
           if (!r2.err) {
             r = r2;
             dev = f.to.dev;

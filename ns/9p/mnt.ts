@@ -21,7 +21,7 @@ import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import { Eisdir, Enotimpl } from '../errors.js';
 import {
   DMDIR, type Dir, type Fid, type FileServer, NsError, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE,
-  type OpenResult, type Qid, QTDIR,
+  type OpenResult, type Qid, QTDIR, type WalkOpened, walkThenOpen,
 } from '../types.js';
 import { clientAuth, type AuthKey } from './auth.js';
 import type { Client } from './client.js';
@@ -184,6 +184,11 @@ class MFid implements Fid {
       if (!made) c.freeFid(newfid);
       throw e;
     }
+    return { fid: this.made(newfid, names, qids), qids };
+  }
+
+  /** The fid newfid, walked from this one along names to qids. */
+  private made(newfid: number, names: string[], qids: Qid[]): MFid {
     const path = this.names.slice();
     for (const n of names) {
       if (n === '..') path.pop();
@@ -192,7 +197,46 @@ class MFid implements Fid {
     this.fs.count(1);
     const last = names.length > 0 ? names[names.length - 1]! : this.name;
     const qid = qids.length > 0 ? qids[qids.length - 1]! : { ...this.qid };
-    return { fid: new MFid(this.fs, newfid, qid, path, path.length === 0 ? '/' : last, this.top), qids };
+    return new MFid(this.fs, newfid, qid, path, path.length === 0 ? '/' : last, this.top);
+  }
+
+  /**
+   * Twalk, Topen (and Tread) sent back to back. A server that runs them out of order
+   * (ours waits; Plan 9's exportfs might not) fails the open, which is then tried again
+   * on its own; a fid number is reused only once every message naming it is answered.
+   */
+  async walkOpen(names: string[], mode: number, read = 0): Promise<WalkOpened> {
+    const c = this.c;
+    if (c.dotL || names.length === 0 || names.length > MAXWELEM) return walkThenOpen(this, names, mode);
+    const newfid = c.allocFid();
+    const pw = c.rpc({ type: 'Twalk', fid: this.fid, newfid, wname: names });
+    const po = c.rpc({ type: 'Topen', fid: newfid, mode: mode & 0xff });
+    const pr = read > 0 ? c.rpc({ type: 'Tread', fid: newfid, offset: 0, count: Math.min(read, c.iounit) }) : undefined;
+    const after = Promise.allSettled([po, pr]);
+    let w;
+    try {
+      w = await pw;
+    } catch (e) {
+      await after;
+      c.freeFid(newfid);
+      throw e;
+    }
+    if (w.wqid.length < names.length) {
+      await after;
+      c.freeFid(newfid);
+      return { qids: w.wqid };
+    }
+    const fid = this.made(newfid, names, w.wqid);
+    const [o, d] = await after;
+    if (o.status === 'fulfilled') {
+      fid.qid = o.value.qid;
+      return { fid, qids: w.wqid, opened: { qid: o.value.qid, iounit: this.iounit(o.value.iounit) }, data: d.status === 'fulfilled' ? d.value?.data : undefined };
+    }
+    try {
+      return { fid, qids: w.wqid, opened: await fid.open(mode) };
+    } catch (e) {
+      return { fid, qids: w.wqid, openErr: e };
+    }
   }
 
   async open(mode: number): Promise<OpenResult> {
