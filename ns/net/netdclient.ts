@@ -30,7 +30,7 @@ import { MountFs } from '../9p/mnt.js';
 import { dial } from '../9p/transport.js';
 import { defaultSrvDir } from '../dev/srv.js';
 import { Ehungup } from '../errors.js';
-import { type Dir, type Fid, NsError, type OpenResult, type Qid } from '../types.js';
+import { type Dir, type Fid, NsError, type OpenResult, type Qid, type WalkOpened, walkThenOpen } from '../types.js';
 import { tcpConvFile } from './devip.js';
 import { NETD_LOCK, NETD_SOCKET } from './remote.js';
 
@@ -168,6 +168,8 @@ class NetFid implements Fid {
   private got: Buffer[] = [];
   private ended = false;
   private rfailed?: unknown;
+  /** The first read of a clone or listen file, made by walkOpen. */
+  private first?: Buffer;
 
   constructor(
     private readonly f: Fid,
@@ -183,8 +185,34 @@ class NetFid implements Fid {
     return r.fid ? { fid: new NetFid(r.fid, this.sh), qids: r.qids } : r;
   }
 
+  /**
+   * Walked and opened in one round trip; a clone or listen file opened for reading also
+   * has its first read (the conversation's number, which dial and listen read next) sent
+   * with them, and kept for that read.
+   */
+  async walkOpen(names: string[], mode: number): Promise<WalkOpened> {
+    const last = names[names.length - 1];
+    const readable = (mode & 3) !== 1;
+    const r = this.f.walkOpen
+      ? await this.f.walkOpen(names, mode, readable && (last === 'clone' || last === 'listen') ? 32 : 0)
+      : await walkThenOpen(this.f, names, mode);
+    if (!r.fid) return r;
+    const nf = new NetFid(r.fid, this.sh);
+    const w: WalkOpened = { ...r, fid: nf };
+    if (w.opened) {
+      nf.opened(w.opened, mode);
+      if (r.data) nf.first = r.data;
+    }
+    return w;
+  }
+
   async open(mode: number): Promise<OpenResult> {
     const r = await this.f.open(mode);
+    this.opened(r, mode);
+    return r;
+  }
+
+  private opened(r: OpenResult, mode: number): void {
     const cf = tcpConvFile(r.qid.path);
     if (cf) {
       this.conv = cf.conv;
@@ -193,7 +221,6 @@ class NetFid implements Fid {
         if ((mode & 3) !== 1) this.ahead = [];
       }
     }
-    return r;
   }
 
   create(name: string, perm: number, mode: number): Promise<OpenResult> {
@@ -201,6 +228,11 @@ class NetFid implements Fid {
   }
 
   async read(offset: number, count: number): Promise<Buffer> {
+    const first = this.first;
+    if (first) {
+      this.first = undefined;
+      if (offset === 0 && first.length <= count) return first;
+    }
     const ahead = this.ahead;
     if (!ahead) return this.f.read(offset, count);
     while (this.got.length === 0) {

@@ -12,7 +12,7 @@
  * walk from here reaches a new daemon.
  */
 import { Eisdir } from '../errors.js';
-import { DMDIR, type Dir, type Fid, NsError, type OpenResult, type Qid, QTDIR } from '../types.js';
+import { DMDIR, type Dir, type Fid, NsError, type OpenResult, type Qid, QTDIR, type WalkOpened, walkThenOpen } from '../types.js';
 
 /** The daemon's socket, in the user's srv directory, and what else it keeps there. */
 export const NETD_SOCKET = 'ants-net';
@@ -36,6 +36,11 @@ export class LazyRoot implements Fid {
 
   async walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }> {
     return (await this.root(this.aname)).walk(names);
+  }
+
+  async walkOpen(names: string[], mode: number): Promise<WalkOpened> {
+    const r = await this.root(this.aname);
+    return r.walkOpen ? r.walkOpen(names, mode) : walkThenOpen(r, names, mode);
   }
 
   private mine(): Promise<Fid> {
