@@ -111,6 +111,29 @@ async function callOne(vfs: Vfs, clone: string, verb: string, arg: string): Prom
   }
 }
 
+/**
+ * One conversation from clone, connected to addr. The data file is opened while the
+ * connect is under way (a conversation's files can be opened in any state), so over 9P
+ * the dial costs two round trips after the clone, not three.
+ */
+async function connectOne(vfs: Vfs, clone: string, addr: string): Promise<Conn> {
+  const ctl = await vfs.open(clone, ORDWR);
+  let data: Chan | undefined;
+  try {
+    const n = (await ctl.read(32)).toString().trim();
+    const dir = clone.slice(0, clone.lastIndexOf('/')) + '/' + n;
+    const opening = vfs.open(dir + '/data', ORDWR).then((d) => (data = d));
+    const [connected, opened] = await Promise.allSettled([ctl.write(Buffer.from(`connect ${addr}`)), opening]);
+    if (connected.status === 'rejected') throw connected.reason;
+    if (opened.status === 'rejected') throw opened.reason;
+    return { data: data!, ctl, dir };
+  } catch (e) {
+    data?.close();
+    ctl.close();
+    throw e;
+  }
+}
+
 /** dial(2): a connection to addr (`[netroot/]net!host!service`). */
 export async function dial(vfs: Vfs, addr: string, local?: string): Promise<Conn> {
   const { netroot, rest } = splitNetroot(addr);
@@ -124,13 +147,9 @@ export async function dial(vfs: Vfs, addr: string, local?: string): Promise<Conn
       continue;
     }
     for (const a of answers) {
-      let c: Announced | undefined;
       try {
-        c = await callOne(vfs, a.clone, 'connect', local ? `${a.addr} ${local}` : a.addr);
-        const data = await vfs.open(c.dir + '/data', ORDWR);
-        return { data, ctl: c.ctl, dir: c.dir };
+        return await connectOne(vfs, a.clone, local ? `${a.addr} ${local}` : a.addr);
       } catch (e) {
-        c?.ctl.close();
         first ??= e;
       }
     }
