@@ -15,6 +15,7 @@ import type { Vfs } from '../ns/vfs.js';
 // a separate file read and compile at every start.
 import { Kernel } from '../ns/kernel.js';
 import { boot } from '../ns/boot.js';
+import { settleNetd } from '../ns/net/devices.js';
 import { commands } from '../builtins/commands.js';
 import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
@@ -186,6 +187,8 @@ export async function main(argv: string[]): Promise<number> {
       status = await m.runScript(readAll(0), null);
     }
     await m.drain();
+    // What the session wrote to the shared /net reaches the daemon before the program goes.
+    if (kernel) await settleNetd(kernel);
   } catch (e) {
     // Never a JavaScript stack for a user: say what broke, in one line.
     process.stderr.write(`ants-rc: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -32,10 +32,16 @@ export function netMode(k: Kernel): 'local' | 'daemon' {
 
 const badSpec = (): NsError => new NsError('bad attach specifier');
 
-const links = new WeakMap<Kernel, { root: NetdRoot; close(): void }>();
+interface LinkHandle {
+  root: NetdRoot;
+  close(): void;
+  settle(ms: number): Promise<void>;
+}
+
+const links = new WeakMap<Kernel, LinkHandle>();
 
 /** The kernel's link to the daemon; netdclient.ts is loaded at its first use. */
-function netdLink(k: Kernel): { root: NetdRoot; close(): void } {
+function netdLink(k: Kernel): LinkHandle {
   let l = links.get(k);
   if (!l) {
     let link: Promise<import('./netdclient.js').NetdLink> | undefined;
@@ -44,6 +50,9 @@ function netdLink(k: Kernel): { root: NetdRoot; close(): void } {
     l = {
       root: async (aname) => (await get()).root(aname),
       close: () => void link?.then((x) => x.close()),
+      settle: async (ms) => {
+        if (link) await (await link).settle(ms);
+      },
     };
     links.set(k, l);
   }
@@ -53,6 +62,14 @@ function netdLink(k: Kernel): { root: NetdRoot; close(): void } {
 /** Hang up the kernel's connection to the daemon, if it has one. */
 export function closeNetd(k: Kernel): void {
   links.get(k)?.close();
+}
+
+/**
+ * Before the program exits: wait (at most ms) until what was written to the daemon's
+ * conversations has reached it, as a Plan 9 process's writes are in the kernel when it exits.
+ */
+export async function settleNetd(k: Kernel, ms = 2000): Promise<void> {
+  await links.get(k)?.settle(ms);
 }
 
 let local: typeof import('./index.js') | undefined;

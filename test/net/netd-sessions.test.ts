@@ -112,6 +112,24 @@ telnet tcp!192.168.0.99!2500`);
     expect(daemonPids(ns)).toHaveLength(1);
   }, 30_000);
 
+  it('a service that writes a burst and exits at once loses nothing on the way to the other session', async () => {
+    const { cwd, ns } = tempDir();
+    // 1.3 MB in cat's small writes, coalesced on the way; the listening session exits as the service ends.
+    const a = start(cwd, ns, `
+seq 1 200000 > big
+ipconfig ether /net/ether0 add 192.168.0.99 255.255.255.0
+listen1 -1 tcp!192.168.0.99!2600 cat big`);
+    const b = start(cwd, ns, `${READY}
+ready 2600
+telnet tcp!192.168.0.99!2600 > got
+cmp big got && echo same`);
+    expect(await a.done).toBe(0);
+    expect(await b.done).toBe(0);
+    expect(b.err()).toBe('');
+    expect(b.out()).toBe('same\n');
+    expect(fs.statSync(join(cwd, 'got')).size).toBe(1_288_895);
+  }, 30_000);
+
   it('sessions starting at once start one daemon between them', async () => {
     const { cwd, ns } = tempDir();
     const n = 4;
