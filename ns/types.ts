@@ -115,6 +115,14 @@ export interface Fid {
    * comes back in data — for files whose first read is known to follow (a clone's ctl).
    */
   walkOpen?(names: string[], mode: number, read?: number): Promise<WalkOpened>;
+  /**
+   * write of the pieces' concatenation, by servers that can take data in pieces (a TCP
+   * conversation's data file) without joining them: how a large Twrite that arrived in
+   * several reads reaches them uncopied.
+   */
+  writev?(offset: number, pieces: Buffer[]): Promise<number>;
+  /** read, giving up to count bytes as the pieces the server holds them in, not joined. */
+  readv?(offset: number, count: number): Promise<Buffer[]>;
   /** The same walk done synchronously, by servers that never block (kernel devices, #U). */
   walkSync?(names: string[]): { fid?: Fid; qids: Qid[] };
   /** The host path of the file this fid stands for (#U only). */

@@ -247,6 +247,18 @@ export function encodeParts(f: Fcall): Buffer[] {
   return split ? [b, data!] : [b];
 }
 
+/** An Rread whose data is the pieces given, in order: a header, then the pieces themselves. */
+export function rreadParts(tag: number, pieces: Buffer[]): Buffer[] {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  const h = Buffer.allocUnsafe(11);
+  h.writeUInt32LE(11 + n, 0);
+  h.writeUInt8(TYPES.Rread, 4);
+  h.writeUInt16LE(tag, 5);
+  h.writeUInt32LE(n, 7);
+  return [h, ...pieces];
+}
+
 /** The message as one buffer. */
 export function encode(f: Fcall): Buffer {
   const parts = encodeParts(f);

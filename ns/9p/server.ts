@@ -26,7 +26,7 @@ import type { Duplex } from 'node:stream';
 import { Eio } from '../errors.js';
 import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type Qid } from '../types.js';
 import { AuthFid, type AuthKey } from './auth.js';
-import { decode, encodeParts, P9Error, peekHeader } from './codec.js';
+import { decode, encodeParts, P9Error, peekHeader, rreadParts } from './codec.js';
 import { type Fcall, IOHDRSZ, MAXWELEM, type Msg, NOFID, VERSION9P } from './fcall.js';
 import { Conn } from './transport.js';
 
@@ -75,9 +75,16 @@ interface SFid {
 interface Req {
   f: Fcall;
   flushed: boolean;
+  /** A Twrite's data, when it came in pieces (its f.data is then empty). */
+  pieces?: Buffer[];
+  /** An Rread's data, when the file gave it in pieces (Fid.readv). */
+  out?: Buffer[];
 }
 
 const DEFAULT_MSIZE = 256 * 1024 + IOHDRSZ;
+/** size[4] type[1] tag[2] fid[4] offset[8] count[4]: what comes before a Twrite's data. */
+const TWRITEHDR = 23;
+const EMPTY = Buffer.alloc(0);
 
 /** Serve fs on stream until it closes; returns a handle that can hang up. */
 export function serve(fs: FileServer, stream: Duplex, opts: ServeOptions = {}): ServerConn {
@@ -105,6 +112,7 @@ export class ServerConn {
     this.maxFids = opts.maxFids ?? 4096;
     this.maxTags = opts.maxTags ?? 128;
     this.conn = new Conn(stream, (m) => this.receive(m), () => this.ended(), this.maxMsize);
+    this.conn.onPieces = (ps) => this.receivePieces(ps);
     this.written = () => {
       if (this.blocked) this.flow();
     };
@@ -157,6 +165,35 @@ export class ServerConn {
       this.version(f);
       return;
     }
+    this.dispatch(f);
+  }
+
+  /**
+   * A Twrite that came in pieces (Conn.onPieces): its header is read here and its data
+   * left in the pieces, for a file that takes them as they are (Fid.writev).
+   */
+  private receivePieces(ps: Buffer[]): void {
+    const h = Buffer.allocUnsafe(TWRITEHDR);
+    const data: Buffer[] = [];
+    let o = 0;
+    for (const p of ps) {
+      if (o >= TWRITEHDR) {
+        data.push(p);
+        continue;
+      }
+      const k = Math.min(TWRITEHDR - o, p.length);
+      p.copy(h, o, 0, k);
+      o += k;
+      if (k < p.length) data.push(p.subarray(k));
+    }
+    const size = h.readUInt32LE(0);
+    // A count that does not match the size: the decoder says what is wrong with it.
+    if (h.readUInt32LE(19) !== size - TWRITEHDR) return this.receive(Buffer.concat(ps));
+    const offset = h.readUInt32LE(11) + h.readUInt32LE(15) * 0x100000000;
+    this.dispatch({ type: 'Twrite', tag: h.readUInt16LE(5), fid: h.readUInt32LE(7), offset, data: EMPTY }, data);
+  }
+
+  private dispatch(f: Fcall, pieces?: Buffer[]): void {
     if (this.reqs.has(f.tag)) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Etaginuse });
       return;
@@ -175,7 +212,7 @@ export class ServerConn {
       this.flow();
       return;
     }
-    const req: Req = { f, flushed: false };
+    const req: Req = { f, flushed: false, pieces };
     this.reqs.set(f.tag, req);
     this.flow();
     this.handle(f, req).then(
@@ -187,7 +224,9 @@ export class ServerConn {
   private answer(req: Req, reply: Fcall): void {
     if (req.flushed) return;
     this.reqs.delete(req.f.tag);
-    this.send(reply);
+    if (req.out && reply.type === 'Rread') {
+      if (!this.closed) this.conn.send(rreadParts(reply.tag, req.out), this.written);
+    } else this.send(reply);
     this.flow();
   }
 
@@ -370,17 +409,25 @@ export class ServerConn {
         if (s.omode < 0) throw new NsError(Enotopen);
         const m = s.omode & 3;
         if (m !== OREAD && m !== ORDWR && m !== OEXEC) throw new NsError(Enotreading);
-        let data = await this.fidOf(s).read(f.offset, count);
+        const fid = this.fidOf(s);
+        if (fid.readv) {
+          // The answer goes out as the pieces the file gave, behind one header (answer()).
+          req.out = await fid.readv(f.offset, count);
+          return { type: 'Rread', tag, data: EMPTY };
+        }
+        let data = await fid.read(f.offset, count);
         if (data.length > count) data = data.subarray(0, count);
         return { type: 'Rread', tag, data };
       }
       case 'Twrite': {
         const s = await this.ready(f.fid, true);
-        if (s.auth) return { type: 'Rwrite', tag, count: s.auth.write(f.data) };
+        const ps = req.pieces;
+        if (s.auth) return { type: 'Rwrite', tag, count: s.auth.write(ps ? Buffer.concat(ps) : f.data) };
         if (s.omode < 0) throw new NsError(Enotopen);
         const m = s.omode & 3;
         if (m !== OWRITE && m !== ORDWR) throw new NsError(Enotwriting);
-        const n = await this.fidOf(s).write(f.offset, f.data);
+        const fid = this.fidOf(s);
+        const n = !ps ? await fid.write(f.offset, f.data) : fid.writev ? await fid.writev(f.offset, ps) : await fid.write(f.offset, Buffer.concat(ps));
         return { type: 'Rwrite', tag, count: n };
       }
       case 'Tclunk': {

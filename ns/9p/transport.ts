@@ -18,6 +18,10 @@ import { Ebotch, P9Error } from './codec.js';
 
 export const Ebaddial = 'bad dial string';
 
+/** Twrite's type byte, and the least size of one handed on in pieces. */
+const TWRITE = 118;
+const PIECES_MIN = 8192;
+
 /** Frames messages on a stream; the owner gives onMessage and onClose, and may pause reading. */
 export class Conn {
   private chunks: Buffer[] = [];
@@ -28,6 +32,11 @@ export class Conn {
   private parsing = false;
   /** The largest message accepted; a larger size field closes the connection. */
   maxMessage: number;
+  /**
+   * Set by a server: a Twrite that did not arrive in one chunk is handed here as the
+   * views of the chunks it lies in (header included), not copied into one buffer.
+   */
+  onPieces?: (pieces: Buffer[]) => void;
 
   constructor(
     readonly stream: Duplex,
@@ -66,9 +75,10 @@ export class Conn {
           this.need = size;
         }
         if (this.have < this.need) return;
-        const msg = this.take(this.need);
+        const n = this.need;
         this.need = 0;
-        this.onMessage(msg);
+        if (this.onPieces && n >= PIECES_MIN && this.chunks[0]!.length < n && this.byteAt(4) === TWRITE) this.onPieces(this.pieces(n));
+        else this.onMessage(this.take(n));
       }
     } catch (e) {
       this.close(e instanceof NsError ? e : new NsError(Ebotch));
@@ -87,6 +97,33 @@ export class Conn {
       if (o === 4) break;
     }
     return b.readUInt32LE(0);
+  }
+
+  private byteAt(i: number): number {
+    for (const c of this.chunks) {
+      if (i < c.length) return c[i]!;
+      i -= c.length;
+    }
+    return -1;
+  }
+
+  /** The next n bytes as views of the chunks they lie in. */
+  private pieces(n: number): Buffer[] {
+    this.have -= n;
+    const out: Buffer[] = [];
+    while (n > 0) {
+      const c = this.chunks[0]!;
+      if (c.length <= n) {
+        out.push(c);
+        this.chunks.shift();
+        n -= c.length;
+      } else {
+        out.push(c.subarray(0, n));
+        this.chunks[0] = c.subarray(n);
+        n = 0;
+      }
+    }
+    return out;
   }
 
   private take(n: number): Buffer {

@@ -374,6 +374,16 @@ export class Conv {
     return p;
   }
 
+  /** A TCP read giving the queued chunks as they are (devip's readv), in the same order as read's. */
+  readv(count: number): Promise<Buffer[]> {
+    const q = this.rq;
+    const p = this.reading === 0 ? q.getv(count) : this.rtail.then(() => q.getv(count));
+    this.reading++;
+    const done = (): void => void this.reading--;
+    this.rtail = p.then(done, done);
+    return p;
+  }
+
   private reading = 0;
   private rtail: Promise<unknown> = Promise.resolve();
 
@@ -396,10 +406,10 @@ export class Conv {
    * once (a session's writes through the daemon are: netdclient.ts writes behind), so a
    * write waiting for room is never overtaken by a later one.
    */
-  write(data: Buffer): Promise<number> {
+  write(data: Buffer | Buffer[]): Promise<number> {
     if (!this.isTcp) {
       try {
-        return Promise.resolve(this.writeUdp(data));
+        return Promise.resolve(this.writeUdp(Array.isArray(data) ? Buffer.concat(data) : data));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -414,9 +424,13 @@ export class Conv {
   private writing = 0;
   private wtail: Promise<unknown> = Promise.resolve();
 
-  private async writeTcp(data: Buffer): Promise<number> {
+  /** One write, of a Buffer or of pieces (devip's writev) that go on as they are. */
+  private async writeTcp(data: Buffer | Buffer[]): Promise<number> {
     if (this.state !== 'Connected') throw err(this.error || Ehungup);
-    if (data.length === 0) {
+    const pieces = Array.isArray(data) ? data : [data];
+    let len = 0;
+    for (const b of pieces) len += b.length;
+    if (len === 0) {
       // Half-close: the far end reads end of file.
       this.sentEof = true;
       if (this.peer) {
@@ -429,14 +443,16 @@ export class Conv {
     if (this.sentEof) throw err(Ehungup);
     const p = this.peer;
     if (p) {
-      await p.rq.put(data);
+      for (const b of pieces) if (b.length > 0) await p.rq.put(b);
       this.proto.stats.OutSegs++;
       p.proto.stats.InSegs++;
-      return data.length;
+      return len;
     }
     const s = this.sock;
     if (!s || s.destroyed) throw err(this.error || Ehungup);
-    if (!s.write(data)) {
+    let room = true;
+    for (const b of pieces) room = s.write(b);
+    if (!room) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           s.removeListener('drain', done);
@@ -449,7 +465,7 @@ export class Conv {
       if (s.destroyed) throw err(this.error || Ehungup);
     }
     this.proto.stats.OutSegs++;
-    return data.length;
+    return len;
   }
 
   private writeUdp(data: Buffer): number {

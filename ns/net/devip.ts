@@ -258,6 +258,21 @@ class IpFid implements Fid {
     throw new NsError(Eperm);
   }
 
+  /** A TCP conversation's data gives what is queued as it is; anything else reads as usual. */
+  async readv(offset: number, count: number): Promise<Buffer[]> {
+    const l = this.loc;
+    if (l.k === 'cfile' && l.f === 'data' && l.p === 'tcp') return (this.conv(l) as Conv).readv(count);
+    const b = await this.read(offset, count);
+    return b.length > 0 ? [b] : [];
+  }
+
+  /** A TCP conversation's data takes pieces as they are; anything else joins them. */
+  async writev(offset: number, pieces: Buffer[]): Promise<number> {
+    const l = this.loc;
+    if (l.k === 'cfile' && l.f === 'data' && l.p === 'tcp') return (this.conv(l) as Conv).write(pieces);
+    return this.write(offset, Buffer.concat(pieces));
+  }
+
   async stat(): Promise<Dir> {
     const d = dirOf(this.srv.g, this.loc, this.uname, 0x49);
     if (this.loc.k === 'top' && this.loc.f === 'ndb') d.length = Buffer.byteLength(this.stack.ndb);

@@ -15,7 +15,8 @@
  * daemon (which keeps a conversation's writes in order, conv.ts). A write made while
  * others are still unacknowledged is copied into a batch that goes as one Twrite of up
  * to BATCH bytes when full or at the end of the event loop's turn (Nagle's rule, without
- * its delay): a stream of 8 KiB writes costs a message per 256 KiB, not per 8 KiB.
+ * its delay): a stream of 8 KiB writes costs a message per 256 KiB, not per 8 KiB. Writes
+ * of SMALL or more pay for their own message and go as they are, uncopied.
  * Before the program exits, settle() sends every batch and waits for what is in flight
  * (shell/main.ts), so a session that writes and exits loses nothing. A failure is reported
  * by the next write, or by a zero-length one (the half-close), which waits for all before
@@ -142,8 +143,9 @@ export async function connectNetd(dir: string): Promise<{ fs: MountFs; sock: net
 
 /** Bytes a data file's writes may have in flight before a write waits. */
 export const WINDOW = 1 << 20;
-/** The largest batch of small writes sent as one Twrite. */
+/** The largest batch of small writes sent as one Twrite, and the size below which a write is small. */
 export const BATCH = 256 * 1024;
+const SMALL = 32 * 1024;
 /** Reads a data file keeps outstanding, and the count of each. */
 export const READAHEAD = 4;
 const RACOUNT = 64 * 1024;
@@ -283,7 +285,7 @@ class NetFid implements Fid {
     if (this.failed !== undefined) throw this.failed;
     if (this.sh.hungup()) throw new NsError(Ehungup);
     const n = data.length;
-    if (this.inflight > 0 && n < BATCH) {
+    if (this.inflight > 0 && n < SMALL) {
       // Others are on their way: this one joins the batch, copied, as a TCP stack
       // coalesces segments; the batch goes as one Twrite when full or at the turn's end.
       if (this.batchLen + n > BATCH) this.flush();
@@ -302,6 +304,7 @@ class NetFid implements Fid {
       }
       return n;
     }
+    this.flush();
     this.send(data);
     // Returning once the message is out of this process: a session that exits right after
     // writing (a listen1 service) loses nothing; the daemon has it.

@@ -2,8 +2,8 @@
  * The queues under a conversation's data file (Plan 9's qio, in small).
  *
  * ByteQueue is one direction of a byte stream: the writer's Buffers are kept as a list of
- * chunks, never copied or concatenated; a read takes at most one chunk (or the front part
- * of one, by subarray). It is bounded: put() waits while `limit` bytes are queued, which
+ * chunks, never copied or concatenated; get() takes at most one chunk (or the front part
+ * of one, by subarray), getv() as many as the count holds, as they are. It is bounded: put() waits while `limit` bytes are queued, which
  * is the backpressure a fast writer feels from a slow reader; push() is the same without
  * waiting, for sources that pause themselves instead (host sockets, told by onDrain).
  * end() is the writer's end of file: reads drain what is queued, then see an empty
@@ -79,6 +79,21 @@ export class ByteQueue {
       await new Promise<void>((resolve, reject) => this.readers.push({ resolve, reject }));
     }
     return this.take(count);
+  }
+
+  /** Up to count bytes from the front as the chunks they are queued in; waits for data; none at end of file. */
+  async getv(count: number): Promise<Buffer[]> {
+    while (this.bytes === 0) {
+      if (this.ended || this.closed !== null) return [];
+      await new Promise<void>((resolve, reject) => this.readers.push({ resolve, reject }));
+    }
+    const out: Buffer[] = [];
+    for (let n = 0; n < count && this.bytes > 0; ) {
+      const b = this.take(count - n);
+      out.push(b);
+      n += b.length;
+    }
+    return out;
   }
 
   /** What get() would return without waiting, or undefined when it would wait. */

@@ -284,3 +284,51 @@ describe('9P server: pipelined requests', () => {
     expect(await r.next()).toMatchObject({ type: 'Ropen', tag: 2 });
   });
 });
+
+describe('9P server: a Twrite that arrives in pieces', () => {
+  const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+  async function bigPeer(): Promise<Raw> {
+    const r = await peer(new Ramfs('glenda'), {}, false);
+    expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 1 << 20, version: '9P2000' })).toMatchObject({ type: 'Rversion' });
+    await attach(r);
+    expect(await r.rpc({ type: 'Tcreate', tag: 1, fid: 1, name: 'f', perm: 0o644, mode: 2 })).toMatchObject({ type: 'Rcreate' });
+    return r;
+  }
+  /** Send msg cut at the offsets given, pausing between so each part is its own read. */
+  async function inParts(r: Raw, msg: Buffer, cuts: number[]): Promise<void> {
+    let from = 0;
+    for (const at of [...cuts, msg.length]) {
+      r.send(msg.subarray(from, at));
+      from = at;
+      await sleep(15);
+    }
+  }
+
+  it('is written whole, its header split too', async () => {
+    const r = await bigPeer();
+    const data = Buffer.alloc(200_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 253;
+    await inParts(r, encode({ type: 'Twrite', tag: 1, fid: 1, offset: 0, data }), [10, 30_000, 100_000]);
+    expect(await r.next()).toEqual({ type: 'Rwrite', tag: 1, count: 200_000 });
+    const back: Buffer[] = [];
+    for (let off = 0; off < data.length; ) {
+      const f = (await r.rpc({ type: 'Tread', tag: 1, fid: 1, offset: off, count: 65536 })) as { data: Buffer };
+      back.push(f.data);
+      off += f.data.length;
+      if (f.data.length === 0) break;
+    }
+    expect(Buffer.concat(back).equals(data)).toBe(true);
+  });
+
+  it('with a count that does not match its size, gets the answer it would in one piece', async () => {
+    const r = await bigPeer();
+    const bad = encode({ type: 'Twrite', tag: 1, fid: 1, offset: 0, data: Buffer.alloc(50_000, 1) });
+    bad.writeUInt32LE(60_000, 19);
+    r.send(bad);
+    const whole = await r.next();
+    expect(whole).toMatchObject({ type: 'Rerror', tag: 1 });
+    await inParts(r, bad, [5, 20_000]);
+    expect(await r.next()).toEqual(whole);
+    expect(await r.rpc({ type: 'Tstat', tag: 2, fid: 1 })).toMatchObject({ type: 'Rstat' });
+  });
+});
