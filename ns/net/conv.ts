@@ -207,15 +207,30 @@ export class Conv {
     this.anyport = false;
     this.setLocal(arg, true);
     const w = this.stack.world;
+    const rq = this.rq;
+    let servers: net.Server[] = [];
     if (this.isTcp && isLoopback(this.laddr) && w.realnet && !this.anyport) {
       try {
-        this.servers.push(await hostListen(this.laddr, this.lport, (s) => this.hostCall(s)));
+        servers = [await hostListen(this.laddr, this.lport, (s) => this.hostCall(s))];
       } catch (e) {
         this.lport = 0;
         this.laddr = IPnoaddr;
         throw err(sockErr(e));
       }
+    } else if (this.isTcp && this.laddr === IPnoaddr && w.realnet && !this.anyport) {
+      // `*` is every address the stack has, the real 127/8 ones too: listen on those the
+      // host still has free (the emulated announcement stands whatever the host says).
+      const mine = new Set<Ip>();
+      for (const { l } of this.stack.lifcs()) if (isLoopback(l.local)) mine.add(l.local);
+      const got = await Promise.allSettled([...mine].map((a) => hostListen(a, this.lport, (s) => this.hostCall(s))));
+      for (const g of got) if (g.status === 'fulfilled') servers.push(g.value);
     }
+    // Closed while the host was asked: the listeners go with it.
+    if (rq !== this.rq || rq.isClosed) {
+      for (const srv of servers) srv.close();
+      throw err(Ehungup);
+    }
+    this.servers.push(...servers);
     this.state = 'Announced';
   }
 
@@ -311,7 +326,9 @@ export class Conv {
   /** A real host connection to our loopback listener. */
   private hostCall(s: net.Socket): void {
     const raddr = parseip(s.remoteAddress ?? '') ?? IPnoaddr;
-    const nc = this.newcall(raddr, s.remotePort ?? 0, this.laddr, this.lport);
+    // The address called: for a `*` announcement, whichever of the stack's the host listener was on.
+    const laddr = this.laddr === IPnoaddr ? (parseip(s.localAddress ?? '') ?? IPnoaddr) : this.laddr;
+    const nc = this.newcall(raddr, s.remotePort ?? 0, laddr, this.lport);
     if (!nc) {
       s.destroy();
       return;

@@ -51,6 +51,38 @@ describe('127/8 on the host', () => {
     await Promise.all([s98, s99]);
   });
 
+  it('announcing * listens on the host at each 127/8 address the stack has; a host port taken elsewhere leaves the rest', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.95 255.255.255.255');
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.96 255.255.255.255');
+    const port = await freePort();
+    const blocker = net.createServer().listen(port, '127.0.0.96');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      const a = await announce(ns, `tcp!*!${port}`);
+      const serving = (async () => {
+        const call = await listen(ns, a.dir);
+        const d = await accept(ns, call);
+        await d.write(Buffer.from(`hello ${(await readFile(ns, call.dir + '/local')).trim()}\n`));
+        d.close();
+        call.ctl.close();
+      })();
+      expect(await hostRead('127.0.0.95', port)).toBe(`hello 127.0.0.95!${port}\n`);
+      await serving;
+      // The emulated announcement stands on the address the host would not give it.
+      const c = await dial(ns, `tcp!127.0.0.96!${port}`);
+      const call = await listen(ns, a.dir);
+      expect(await readFile(ns, call.dir + '/local')).toBe(`127.0.0.96!${port}\n`);
+      for (const x of [call.ctl, c.data, c.ctl]) x.close();
+      a.ctl.close();
+      // Hung up, the host listener goes.
+      await new Promise((r) => setTimeout(r, 20));
+      await expect(hostRead('127.0.0.95', port)).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('a host port already taken is address in use', async () => {
     const { ns } = await netSetup({ realnet: true });
     await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.97 255.255.255.255');
