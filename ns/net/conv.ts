@@ -23,7 +23,7 @@
 import type net from 'node:net';
 import { Ebadarg, Ehungup } from '../errors.js';
 import { NsError } from '../types.js';
-import { hostConnect, hostListen, sockErr } from './hostsock.js';
+import { hostClose, hostConnect, hostListen, sockErr } from './hostsock.js';
 import { addrport, fromIp16, type Ip, IPnoaddr, ip16, isLoopback, parseip, parseport } from './ip.js';
 import { ByteQueue, type Dgram, DgramQueue } from './queue.js';
 import type { Stack } from './stack.js';
@@ -358,17 +358,21 @@ export class Conv {
 
   attachSock(s: net.Socket): void {
     this.sock = s;
+    // Once the conversation has let go of s (hangup: hostClose), what s still says is not
+    // its business: the conversation may already be someone else's.
     s.on('data', (b: Buffer) => {
-      if (!this.rq.push(b)) s.pause();
+      if (this.sock === s && !this.rq.push(b)) s.pause();
     });
     s.on('end', () => {
+      if (this.sock !== s) return;
       this.gotEof = true;
       this.rq.end();
     });
     s.on('error', (e) => {
-      if (!this.error) this.error = sockErr(e);
+      if (this.sock === s && !this.error) this.error = sockErr(e);
     });
     s.on('close', () => {
+      if (this.sock !== s) return;
       this.rq.end();
       if (this.state === 'Connected') this.state = 'Hungup';
     });
@@ -522,7 +526,7 @@ export class Conv {
       if (!p.error) p.error = why;
     }
     if (this.sock) {
-      this.sock.destroy();
+      hostClose(this.sock);
       this.sock = undefined;
     }
     this.rq.end();

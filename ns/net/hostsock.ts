@@ -39,7 +39,8 @@ export function sockErr(e: unknown): string {
 export function hostListen(addr: Ip, port: number, onConn: (s: net.Socket) => void): Promise<net.Server> {
   if (!isLoopback(addr)) return Promise.reject(new Error('not loopback'));
   return new Promise((resolve, reject) => {
-    const srv = net.createServer({ noDelay: true }, onConn);
+    // Half-open allowed: a peer's FIN is the end of what it sends, not of what we send (TCP's half-close).
+    const srv = net.createServer({ noDelay: true, allowHalfOpen: true }, onConn);
     srv.once('error', reject);
     srv.listen({ host: fmtip(addr), port, exclusive: true }, () => {
       srv.removeListener('error', reject);
@@ -52,7 +53,7 @@ export function hostListen(addr: Ip, port: number, onConn: (s: net.Socket) => vo
 /** A host TCP connection; rejects with the socket error. */
 export function hostConnect(addr: Ip, port: number, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const s = net.connect({ host: fmtip(addr), port, noDelay: true });
+    const s = net.connect({ host: fmtip(addr), port, noDelay: true, allowHalfOpen: true });
     const onErr = (e: Error): void => {
       s.destroy();
       reject(e);
@@ -64,4 +65,22 @@ export function hostConnect(addr: Ip, port: number, signal?: AbortSignal): Promi
     });
     signal?.addEventListener('abort', () => onErr(Object.assign(new Error('interrupted'), { code: 'EINTR' })), { once: true });
   });
+}
+
+/** How long a closed host connection waits for its peer to close too. */
+const LINGER = 10_000;
+
+/**
+ * Close a host connection as a TCP close does: what was written still goes, then FIN.
+ * What the peer sends afterwards is read and dropped (the conversation's handlers ignore
+ * a socket it has let go of), so the host never answers unread data with a reset, which
+ * would cost the peer what we wrote; a peer that never closes is cut off after LINGER ms.
+ */
+export function hostClose(s: net.Socket): void {
+  if (s.destroyed) return;
+  s.resume();
+  s.end();
+  const t = setTimeout(() => s.destroy(), LINGER);
+  t.unref();
+  s.once('close', () => clearTimeout(t));
 }

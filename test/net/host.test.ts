@@ -83,6 +83,59 @@ describe('127/8 on the host', () => {
     }
   });
 
+  it('a host peer’s half-close ends what it sends, not what it is sent', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.94 255.255.255.255');
+    const port = await freePort();
+    const a = await announce(ns, `tcp!127.0.0.94!${port}`);
+    const serving = (async () => {
+      const call = await listen(ns, a.dir);
+      const d = await accept(ns, call);
+      let n = 0;
+      for (let b = await d.read(100); b.length > 0; b = await d.read(100)) n += b.length;
+      await d.write(Buffer.from(`got ${n} bytes after your end\n`));
+      d.close();
+      call.ctl.close();
+    })();
+    const got = await new Promise<string>((resolve, reject) => {
+      const s = net.connect({ port, host: '127.0.0.94', allowHalfOpen: true });
+      let out = '';
+      s.on('data', (b) => (out += b));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+      s.end('twelve bytes');
+    });
+    await serving;
+    a.ctl.close();
+    expect(got).toBe('got 12 bytes after your end\n');
+  });
+
+  it('closing right after a large write delivers all of it, even with the peer’s bytes unread', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.93 255.255.255.255');
+    const port = await freePort();
+    const a = await announce(ns, `tcp!127.0.0.93!${port}`);
+    const big = Buffer.alloc(1 << 20, 0x61);
+    const serving = (async () => {
+      const call = await listen(ns, a.dir);
+      const d = await accept(ns, call);
+      await d.write(big);
+      d.close();
+      call.ctl.close();
+    })();
+    const n = await new Promise<number>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.93');
+      let got = 0;
+      s.write(Buffer.alloc(4096, 0x62));
+      s.on('data', (b) => (got += b.length));
+      s.on('end', () => resolve(got));
+      s.on('error', reject);
+    });
+    await serving;
+    a.ctl.close();
+    expect(n).toBe(big.length);
+  });
+
   it('a host port already taken is address in use', async () => {
     const { ns } = await netSetup({ realnet: true });
     await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.97 255.255.255.255');
