@@ -20,11 +20,12 @@
  * (the socket pauses while rq is full) and writes to the socket, waiting for drain. A
  * TCP call to 127/8 that no emulated listener takes is made on the host's loopback.
  */
+import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { Ebadarg, Ehungup } from '../errors.js';
 import { NsError } from '../types.js';
-import { hostClose, hostConnect, hostListen, sockErr } from './hostsock.js';
-import { addrport, fromIp16, type Ip, IPnoaddr, ip16, isLoopback, parseip, parseport } from './ip.js';
+import { hostClose, hostConnect, hostListen, hostUdp, sockErr } from './hostsock.js';
+import { addrport, fmtip, fromIp16, type Ip, IPnoaddr, ip16, isLoopback, parseip, parseport } from './ip.js';
 import { ByteQueue, type Dgram, DgramQueue } from './queue.js';
 import type { Stack } from './stack.js';
 
@@ -75,6 +76,15 @@ export class Conv {
   private listeners: { resolve: (c: Conv) => void; reject: (e: Error) => void }[] = [];
   /** UDP announced without headers: the conversation made for each remote address!port. */
   udpCalls = new Map<string, Conv>();
+  /**
+   * UDP on the host: the sockets an announcement on 127/8 receives on, or the one an
+   * outgoing conversation sends from (usocks); for a conversation a host datagram made,
+   * the socket it answers through (via); in headers mode, the socket each host sender
+   * came in on, by address!port (hostPeers).
+   */
+  private usocks: dgram.Socket[] = [];
+  private via?: dgram.Socket;
+  private hostPeers = new Map<string, dgram.Socket>();
   /** This side sent end of file (half-close) / received it. */
   sentEof = false;
   gotEof = false;
@@ -225,12 +235,28 @@ export class Conv {
       const got = await Promise.allSettled([...mine].map((a) => hostListen(a, this.lport, (s) => this.hostCall(s))));
       for (const g of got) if (g.status === 'fulfilled') servers.push(g.value);
     }
+    let usocks: dgram.Socket[] = [];
+    if (!this.isTcp && w.realnet && !this.anyport && (isLoopback(this.laddr) || this.laddr === IPnoaddr)) {
+      const explicit = this.laddr !== IPnoaddr;
+      const mine = new Set<Ip>(explicit ? [this.laddr] : []);
+      if (!explicit) for (const { l } of this.stack.lifcs()) if (isLoopback(l.local)) mine.add(l.local);
+      const got = await Promise.allSettled([...mine].map((a) => hostUdp(a, this.lport, (u, m, from) => this.hostDatagram(u, a, m, from))));
+      usocks = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
+      const failed = got.find((g) => g.status === 'rejected');
+      if (explicit && failed) {
+        this.lport = 0;
+        this.laddr = IPnoaddr;
+        throw err(sockErr((failed as PromiseRejectedResult).reason));
+      }
+    }
     // Closed while the host was asked: the listeners go with it.
     if (rq !== this.rq || rq.isClosed) {
       for (const srv of servers) srv.close();
+      for (const u of usocks) u.close();
       throw err(Ehungup);
     }
     this.servers.push(...servers);
+    this.usocks.push(...usocks);
     this.state = 'Announced';
   }
 
@@ -252,12 +278,11 @@ export class Conv {
     this.error = '';
     const route = this.stack.world.route(this.stack, ra);
     if (route.kind === 'refused') return this.refuse(route.why);
-    if (route.kind === 'host') {
-      if (!this.isTcp) return this.refuse(Econrefused);
-      return this.connectHost(ra, rp);
-    }
+    if (route.kind === 'host') return this.isTcp ? this.connectHost(ra, rp) : this.connectHostUdp(ra, rp);
     const target = route.stack;
     if (!this.isTcp) {
+      // As for TCP: an owned 127/8 address with no emulated listener is the host's.
+      if (isLoopback(ra) && this.stack.world.realnet && !target.udp.listenerFor(ra, rp)) return this.connectHostUdp(ra, rp);
       this.state = 'Connected';
       return;
     }
@@ -274,6 +299,30 @@ export class Conv {
     this.state = 'Connected';
     this.proto.stats.ActiveOpens++;
     target.world.noteArp(this.stack, target, ra);
+  }
+
+  /** A UDP conversation that leaves the emulator: a host socket of its own, sending to ra!rp. */
+  private async connectHostUdp(ra: Ip, rp: number): Promise<void> {
+    const rq = this.rq;
+    let u: dgram.Socket;
+    try {
+      u = await hostUdp(isLoopback(ra) ? 0x7f000001 : undefined, 0, (_s, data, from) => {
+        if (this.usocks[0] !== u) return;
+        this.proto.stats.InDatagrams++;
+        this.dq.push({ data, raddr: parseip(from.address) ?? IPnoaddr, rport: from.port, laddr: this.laddr, lport: this.lport });
+      });
+    } catch (e) {
+      return this.refuse(sockErr(e));
+    }
+    if (rq !== this.rq || rq.isClosed) {
+      u.close();
+      throw err(Ehungup);
+    }
+    const a = u.address();
+    this.laddr = parseip(a.address) ?? this.laddr;
+    this.lport = a.port;
+    this.usocks.push(u);
+    this.state = 'Connected';
   }
 
   /** A call that leaves the emulator: a real connection from the host. */
@@ -321,6 +370,39 @@ export class Conv {
     if (l) l.resolve(nc);
     else this.incall.push(nc);
     return nc;
+  }
+
+  /**
+   * A datagram for this announced UDP conversation (msg as its reader sees it: raddr the
+   * sender). In headers mode it is read as it is; else it goes to the conversation made
+   * for its sender, made now if need be. via: the host socket it came in on, which
+   * answers to that sender go out through.
+   */
+  takeDatagram(msg: Dgram, via?: dgram.Socket): void {
+    const key = addrport(msg.raddr, msg.rport);
+    if (this.headers) {
+      if (via) this.hostPeers.set(key, via);
+      this.dq.push(msg);
+      return;
+    }
+    let c = this.udpCalls.get(key);
+    if (!c || c.state !== 'Connected') {
+      c = this.newcall(msg.raddr, msg.rport, msg.laddr, msg.lport);
+      if (!c) {
+        this.proto.stats.InErrors++;
+        return;
+      }
+      c.via = via;
+      this.udpCalls.set(key, c);
+    }
+    c.dq.push(msg);
+  }
+
+  /** A datagram from the host on one of our 127/8 sockets (bound to addr). */
+  private hostDatagram(u: dgram.Socket, addr: Ip, data: Buffer, from: dgram.RemoteInfo): void {
+    if (this.state !== 'Announced') return;
+    this.proto.stats.InDatagrams++;
+    this.takeDatagram({ data, raddr: parseip(from.address) ?? IPnoaddr, rport: from.port, laddr: addr, lport: this.lport }, u);
   }
 
   /** A real host connection to our loopback listener. */
@@ -504,6 +586,13 @@ export class Conv {
       d = { raddr: this.raddr, rport: this.rport, laddr: this.laddr, lport: this.lport, data };
     }
     this.proto.stats.OutDatagrams++;
+    // Answers to the host go back the way its datagram came; a conversation dialled out
+    // through the host sends from its own host socket.
+    const via = this.headers ? this.hostPeers.get(addrport(d.raddr, d.rport)) : (this.via ?? this.usocks[0]);
+    if (via) {
+      via.send(d.data, d.rport, fmtip(d.raddr));
+      return data.length;
+    }
     const route = this.stack.world.route(this.stack, d.raddr);
     if (route.kind === 'local' || route.kind === 'emu') {
       if (d.laddr === IPnoaddr) d.laddr = this.stack.localFor(d.raddr);
@@ -537,6 +626,10 @@ export class Conv {
   close(): void {
     for (const s of this.servers) s.close();
     this.servers = [];
+    for (const u of this.usocks) u.close();
+    this.usocks = [];
+    this.via = undefined;
+    this.hostPeers.clear();
     for (const c of this.incall.splice(0)) c.close();
     for (const l of this.listeners.splice(0)) l.reject(err('listen hungup'));
     for (const c of this.udpCalls.values()) if (c.inuse === 0) c.close();
@@ -646,21 +739,6 @@ export class Proto {
       this.stats.NoPorts++;
       return;
     }
-    const msg: Dgram = { data: d.data, raddr: d.laddr, rport: d.lport, laddr: d.raddr, lport: d.rport };
-    if (l.headers) {
-      l.dq.push(msg);
-      return;
-    }
-    const key = addrport(d.laddr, d.lport);
-    let c = l.udpCalls.get(key);
-    if (!c || c.state !== 'Connected') {
-      c = l.newcall(d.laddr, d.lport, d.raddr, d.rport);
-      if (!c) {
-        this.stats.InErrors++;
-        return;
-      }
-      l.udpCalls.set(key, c);
-    }
-    c.dq.push(msg);
+    l.takeDatagram({ data: d.data, raddr: d.laddr, rport: d.lport, laddr: d.raddr, lport: d.rport });
   }
 }

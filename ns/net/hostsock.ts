@@ -4,6 +4,7 @@
  * real outgoing connections to addresses outside every emulated subnet. Nothing here
  * binds anything but 127/8, and ANTS_REALNET=0 turns all of it off.
  */
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { fmtip, type Ip, isLoopback } from './ip.js';
 
@@ -83,4 +84,26 @@ export function hostClose(s: net.Socket): void {
   const t = setTimeout(() => s.destroy(), LINGER);
   t.unref();
   s.once('close', () => clearTimeout(t));
+}
+
+/**
+ * A host UDP socket bound to addr!port (a loopback address only; port 0 picks one), or
+ * for an outgoing conversation to whatever the host chooses (addr undefined).
+ */
+export function hostUdp(
+  addr: Ip | undefined,
+  port: number,
+  onMsg: (sock: dgram.Socket, msg: Buffer, from: dgram.RemoteInfo) => void,
+): Promise<dgram.Socket> {
+  if (addr !== undefined && !isLoopback(addr)) return Promise.reject(new Error('not loopback'));
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    s.once('error', reject);
+    s.bind({ address: addr === undefined ? undefined : fmtip(addr), port, exclusive: true }, () => {
+      s.removeListener('error', reject);
+      s.on('error', () => {});
+      s.on('message', (m, from) => onMsg(s, m, from));
+      resolve(s);
+    });
+  });
 }

@@ -1,4 +1,5 @@
 /* Real on the host where that is real: 127/8 listeners, outgoing host sockets, and what never leaks. */
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accept, announce, dial, listen } from '../../builtins/net/dial.js';
@@ -218,5 +219,101 @@ describe('127/8 on the host', () => {
     const c = await dial(off.ns, 'tcp!127.0.0.96!2500');
     const call = await listen(off.ns, a.dir);
     expect(await readFile(off.ns, call.dir + '/remote')).toBe(await readFile(off.ns, c.dir + '/local'));
+  });
+});
+
+/** A host UDP socket on 127.0.0.1; messages queue for next(). */
+async function udpPeer(): Promise<{ s: dgram.Socket; next: () => Promise<{ msg: string; from: string }> }> {
+  const s = dgram.createSocket('udp4');
+  const got: { msg: string; from: string }[] = [];
+  const waiters: Array<(m: { msg: string; from: string }) => void> = [];
+  s.on('message', (m, r) => {
+    const x = { msg: m.toString(), from: `${r.address}!${r.port}` };
+    const w = waiters.shift();
+    if (w) w(x);
+    else got.push(x);
+  });
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  return { s, next: () => (got.length > 0 ? Promise.resolve(got.shift()!) : new Promise((r) => waiters.push(r))) };
+}
+
+describe('UDP on 127/8 is real on the host too', () => {
+  it('an announcement on an owned 127/8 address takes host datagrams; the answer goes back to the sender', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.91 255.255.255.255');
+    const port = await freePort();
+    const a = await announce(ns, `udp!127.0.0.91!${port}`);
+    const peer = await udpPeer();
+    try {
+      peer.s.send('ping', port, '127.0.0.91');
+      const call = await listen(ns, a.dir);
+      const d = await accept(ns, call);
+      expect((await d.read(100)).toString()).toBe('ping');
+      expect(await readFile(ns, call.dir + '/remote')).toBe(`127.0.0.1!${peer.s.address().port}\n`);
+      await d.write(Buffer.from('pong'));
+      expect(await peer.next()).toEqual({ msg: 'pong', from: `127.0.0.91!${port}` });
+      d.close();
+      call.ctl.close();
+    } finally {
+      peer.s.close();
+      a.ctl.close();
+    }
+  });
+
+  it('in headers mode each host sender is answered through the socket it came in on', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.90 255.255.255.255');
+    const port = await freePort();
+    const a = await announce(ns, `udp!*!${port}`);
+    await a.ctl.write(Buffer.from('headers'));
+    const d = await ns.open(a.dir + '/data', 3);
+    const peer = await udpPeer();
+    try {
+      peer.s.send('who', port, '127.0.0.90');
+      const m = await d.read(1000);
+      expect(m.subarray(52).toString()).toBe('who');
+      expect(m.readUInt16BE(48)).toBe(peer.s.address().port);
+      await d.write(Buffer.concat([m.subarray(0, 52), Buffer.from('me')]));
+      expect(await peer.next()).toEqual({ msg: 'me', from: `127.0.0.90!${port}` });
+    } finally {
+      peer.s.close();
+      d.close();
+      a.ctl.close();
+    }
+  });
+
+  it('dialling a 127/8 address with no emulated listener reaches the host’s UDP service', async () => {
+    const { ns } = await netSetup({ realnet: true });
+    const echo = dgram.createSocket('udp4');
+    echo.on('message', (m, r) => echo.send(Buffer.from(`echo ${m}`), r.port, r.address));
+    await new Promise<void>((r) => echo.bind(0, '127.0.0.2', r));
+    try {
+      const c = await dial(ns, `udp!127.0.0.2!${echo.address().port}`);
+      await c.data.write(Buffer.from('one'));
+      expect((await c.data.read(100)).toString()).toBe('echo one');
+      await c.data.write(Buffer.from('two'));
+      expect((await c.data.read(100)).toString()).toBe('echo two');
+      c.data.close();
+      c.ctl.close();
+    } finally {
+      echo.close();
+    }
+  });
+
+  it('with ANTS_REALNET off, a UDP announcement on 127/8 takes no host port', async () => {
+    const { ns } = await netSetup({ realnet: false });
+    await ctl(ns, '/net/ipifc/0/ctl', 'add 127.0.0.89 255.255.255.255');
+    const port = await freePort();
+    const a = await announce(ns, `udp!127.0.0.89!${port}`);
+    const probe = dgram.createSocket('udp4');
+    try {
+      await new Promise<void>((ok, fail) => {
+        probe.once('error', fail);
+        probe.bind(port, '127.0.0.89', ok);
+      });
+    } finally {
+      probe.close();
+      a.ctl.close();
+    }
   });
 });
