@@ -1,8 +1,10 @@
 /*
- * The emulator's only contact with the host's network: real TCP listeners on loopback
- * addresses a stack owns (so host programs such as nc reach an emulated listener) and
- * real outgoing connections to addresses outside every emulated subnet. Nothing here
- * binds anything but 127/8, and ANTS_REALNET=0 turns all of it off.
+ * The emulator's only contact with the host's network: real TCP listeners and UDP sockets
+ * on loopback addresses a stack owns (so host programs such as nc reach an emulated
+ * listener) and real outgoing connections and datagrams to addresses outside every
+ * emulated subnet (or to a 127/8 address no emulated listener has). Nothing here binds
+ * anything but 127/8 (an outgoing UDP socket takes what the host gives it), and
+ * ANTS_REALNET=0 turns all of it off.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
