@@ -24,7 +24,7 @@ import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { Ebadarg, Ehungup } from '../errors.js';
 import { NsError } from '../types.js';
-import { hostClose, hostConnect, hostListen, hostUdp, sockErr } from './hostsock.js';
+import { hostClose, hostConnect, hostListen, hostUdp, hostUdpConnect, sockErr } from './hostsock.js';
 import { addrport, fmtip, fromIp16, type Ip, IPnoaddr, ip16, isLoopback, parseip, parseport } from './ip.js';
 import { ByteQueue, type Dgram, DgramQueue } from './queue.js';
 import type { Stack } from './stack.js';
@@ -84,6 +84,8 @@ export class Conv {
    */
   private usocks: dgram.Socket[] = [];
   private via?: dgram.Socket;
+  /** UDP dialled out through the host: its connected socket. */
+  private out?: dgram.Socket;
   private hostPeers = new Map<string, dgram.Socket>();
   /** This side sent end of file (half-close) / received it. */
   sentEof = false;
@@ -306,8 +308,8 @@ export class Conv {
     const rq = this.rq;
     let u: dgram.Socket;
     try {
-      u = await hostUdp(isLoopback(ra) ? 0x7f000001 : undefined, 0, (_s, data, from) => {
-        if (this.usocks[0] !== u) return;
+      u = await hostUdpConnect(ra, rp, (data, from) => {
+        if (this.out !== u) return;
         this.proto.stats.InDatagrams++;
         this.dq.push({ data, raddr: parseip(from.address) ?? IPnoaddr, rport: from.port, laddr: this.laddr, lport: this.lport });
       });
@@ -321,7 +323,7 @@ export class Conv {
     const a = u.address();
     this.laddr = parseip(a.address) ?? this.laddr;
     this.lport = a.port;
-    this.usocks.push(u);
+    this.out = u;
     this.state = 'Connected';
   }
 
@@ -588,7 +590,11 @@ export class Conv {
     this.proto.stats.OutDatagrams++;
     // Answers to the host go back the way its datagram came; a conversation dialled out
     // through the host sends from its own host socket.
-    const via = this.headers ? this.hostPeers.get(addrport(d.raddr, d.rport)) : (this.via ?? this.usocks[0]);
+    if (this.out && !this.headers) {
+      this.out.send(d.data);
+      return data.length;
+    }
+    const via = this.headers ? this.hostPeers.get(addrport(d.raddr, d.rport)) : this.via;
     if (via) {
       via.send(d.data, d.rport, fmtip(d.raddr));
       return data.length;
@@ -628,6 +634,8 @@ export class Conv {
     this.servers = [];
     for (const u of this.usocks) u.close();
     this.usocks = [];
+    this.out?.close();
+    this.out = undefined;
     this.via = undefined;
     this.hostPeers.clear();
     for (const c of this.incall.splice(0)) c.close();

@@ -3,8 +3,8 @@
  * on loopback addresses a stack owns (so host programs such as nc reach an emulated
  * listener) and real outgoing connections and datagrams to addresses outside every
  * emulated subnet (or to a 127/8 address no emulated listener has). Nothing here binds
- * anything but 127/8 (an outgoing UDP socket takes what the host gives it), and
- * ANTS_REALNET=0 turns all of it off.
+ * anything but 127/8 (outgoing sockets, TCP or UDP, are connected and take what the host
+ * gives them), and ANTS_REALNET=0 turns all of it off.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -88,23 +88,33 @@ export function hostClose(s: net.Socket): void {
   s.once('close', () => clearTimeout(t));
 }
 
-/**
- * A host UDP socket bound to addr!port (a loopback address only; port 0 picks one), or
- * for an outgoing conversation to whatever the host chooses (addr undefined).
- */
-export function hostUdp(
-  addr: Ip | undefined,
-  port: number,
-  onMsg: (sock: dgram.Socket, msg: Buffer, from: dgram.RemoteInfo) => void,
-): Promise<dgram.Socket> {
-  if (addr !== undefined && !isLoopback(addr)) return Promise.reject(new Error('not loopback'));
+/** A host UDP socket bound to addr!port (a loopback address only). */
+export function hostUdp(addr: Ip, port: number, onMsg: (sock: dgram.Socket, msg: Buffer, from: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
+  if (!isLoopback(addr)) return Promise.reject(new Error('not loopback'));
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket({ type: 'udp4', reuseAddr: false });
     s.once('error', reject);
-    s.bind({ address: addr === undefined ? undefined : fmtip(addr), port, exclusive: true }, () => {
+    s.bind({ address: fmtip(addr), port, exclusive: true }, () => {
       s.removeListener('error', reject);
       s.on('error', () => {});
       s.on('message', (m, from) => onMsg(s, m, from));
+      resolve(s);
+    });
+  });
+}
+
+/**
+ * A host UDP socket connected to addr!port, as a UDP client's is: the host picks its
+ * address and port, and only that peer's datagrams reach it.
+ */
+export function hostUdpConnect(addr: Ip, port: number, onMsg: (msg: Buffer, from: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket({ type: 'udp4' });
+    s.once('error', reject);
+    s.connect(port, fmtip(addr), () => {
+      s.removeListener('error', reject);
+      s.on('error', () => {});
+      s.on('message', onMsg);
       resolve(s);
     });
   });
