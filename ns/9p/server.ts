@@ -45,6 +45,8 @@ export const Enotimpl = 'function not implemented';
 export const Eauthreq = 'authentication required';
 export const Enoauth = 'authentication not required';
 export const Ebadafid = 'bad authentication fid';
+/** What a flushed request would have answered, had its answer not been dropped. */
+const Eflushed = 'interrupted';
 
 export interface ServeOptions {
   /** Largest msize granted (size[4] included). */
@@ -269,6 +271,17 @@ export class ServerConn {
     return this.lookup(fid);
   }
 
+  /**
+   * ready(), for a request that may have waited: one flushed meanwhile does nothing (a
+   * pipelined read given up must not take data nobody will see).
+   */
+  private async readyFor(req: Req, fid: number, open = false): Promise<SFid> {
+    const r = this.ready(fid, open);
+    const s = r instanceof Promise ? await r : r;
+    if (req.flushed) throw new NsError(Eflushed);
+    return s;
+  }
+
   /** A promise set on s while a request works on it; call the returned function when it is done. */
   private static hold(s: SFid, what: 'made' | 'opening'): () => void {
     let done!: () => void;
@@ -376,7 +389,7 @@ export class ServerConn {
         if (s0?.opening) throw new NsError(Eopened);
         const release = s0 && ServerConn.hold(s0, 'opening');
         try {
-          const s = await this.ready(f.fid);
+          const s = await this.readyFor(req, f.fid);
           if (s.auth || s.omode >= 0) throw new NsError(Eopened);
           const r = await this.fidOf(s).open(f.mode);
           s.omode = f.mode;
@@ -391,7 +404,7 @@ export class ServerConn {
         if (s0?.opening) throw new NsError(Eopened);
         const release = s0 && ServerConn.hold(s0, 'opening');
         try {
-          const s = await this.ready(f.fid);
+          const s = await this.readyFor(req, f.fid);
           if (s.omode >= 0 || s.auth) throw new NsError(Eopened);
           if (f.name === '' || f.name === '.' || f.name === '..' || f.name.includes('/')) throw new NsError('bad character in file name');
           const r = await this.fidOf(s).create(f.name, f.perm, f.mode);
@@ -403,7 +416,7 @@ export class ServerConn {
         }
       }
       case 'Tread': {
-        const s = await this.ready(f.fid, true);
+        const s = await this.readyFor(req, f.fid, true);
         const count = Math.min(f.count, this.msize - IOHDRSZ);
         if (s.auth) return { type: 'Rread', tag, data: s.auth.read(count) };
         if (s.omode < 0) throw new NsError(Enotopen);
@@ -420,7 +433,7 @@ export class ServerConn {
         return { type: 'Rread', tag, data };
       }
       case 'Twrite': {
-        const s = await this.ready(f.fid, true);
+        const s = await this.readyFor(req, f.fid, true);
         const ps = req.pieces;
         if (s.auth) return { type: 'Rwrite', tag, count: s.auth.write(ps ? Buffer.concat(ps) : f.data) };
         if (s.omode < 0) throw new NsError(Enotopen);

@@ -162,6 +162,7 @@ describe('9P server', () => {
 class GateFs implements FileServer {
   readonly opening: Array<(ok: boolean) => void> = [];
   clunks = 0;
+  reads = 0;
   async attach(): Promise<Fid> {
     return this.fid({ type: QTDIR, vers: 0, path: 0 });
   }
@@ -186,6 +187,7 @@ class GateFs implements FileServer {
         throw new NsError('permission denied');
       },
       async read(offset: number) {
+        fs.reads++;
         return Buffer.from(offset === 0 ? 'open' : '');
       },
       async write(_o: number, d: Buffer) {
@@ -271,6 +273,24 @@ describe('9P server: pipelined requests', () => {
       expect.objectContaining({ tag: 2, ename: 'gate shut' }),
       expect.objectContaining({ tag: 3, ename: 'unknown fid' }),
     ]));
+  });
+
+  it('a read flushed while it waited for the open is never done', async () => {
+    const g = new GateFs();
+    const r = await peer(g);
+    await attach(r);
+    r.send(both(
+      { type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['gate'] },
+      { type: 'Topen', tag: 2, fid: 2, mode: 0 },
+      { type: 'Tread', tag: 3, fid: 2, offset: 0, count: 100 },
+      { type: 'Tflush', tag: 4, oldtag: 3 },
+    ));
+    const first = [await r.next(), await r.next()];
+    expect(first.map((f) => f?.type).sort()).toEqual(['Rflush', 'Rwalk']);
+    g.release();
+    expect(await r.next()).toMatchObject({ type: 'Ropen', tag: 2 });
+    expect(await r.rpc({ type: 'Tread', tag: 5, fid: 2, offset: 0, count: 100 })).toMatchObject({ type: 'Rread', tag: 5 });
+    expect(g.reads).toBe(1);
   });
 
   it('a second open of a fid still opening is refused', async () => {
