@@ -471,18 +471,17 @@ export class Conv {
    */
   read(count: number): Promise<Buffer> {
     if (!this.isTcp) return this.readUdp(count);
-    const q = this.rq;
-    const p = this.reading === 0 ? q.get(count) : this.rtail.then(() => q.get(count));
-    this.reading++;
-    const done = (): void => void this.reading--;
-    this.rtail = p.then(done, done);
-    return p;
+    return this.inOrder(() => this.rq.get(count));
   }
 
   /** A TCP read giving the queued chunks as they are (devip's readv), in the same order as read's. */
   readv(count: number): Promise<Buffer[]> {
-    const q = this.rq;
-    const p = this.reading === 0 ? q.getv(count) : this.rtail.then(() => q.getv(count));
+    return this.inOrder(() => this.rq.getv(count));
+  }
+
+  /** Run a read once the reads made before it are answered. */
+  private inOrder<T>(get: () => Promise<T>): Promise<T> {
+    const p = this.reading === 0 ? get() : this.rtail.then(get);
     this.reading++;
     const done = (): void => void this.reading--;
     this.rtail = p.then(done, done);

@@ -18,6 +18,7 @@ import { MCREATE, MREPL } from '../../ns/mount.js';
 import { Ramfs } from '../../ns/srv/ramfs.js';
 import { OREAD, QTDIR } from '../../ns/types.js';
 import { cat, mkdir, put, setup } from '../ns/helpers.js';
+import type { Namespace } from '../../ns/namespace.js';
 import { serveUnix, type Served } from './helpers.js';
 
 let served: Served | undefined;
@@ -39,14 +40,19 @@ function record(client: Client): string[] {
   return log;
 }
 
+/** A Ramfs served on a Unix socket and mounted (with create) on /tmp/m of a fresh namespace. */
+async function mounted(): Promise<{ ns: Namespace; client: Client }> {
+  served = await serveUnix(new Ramfs('glenda'));
+  const client = await Client.connect(await dial('unix!' + served.sock));
+  const { ns } = await setup();
+  await mkdir(ns, '/tmp/m');
+  await ns.mountServer(new MountFs(client), '/tmp/m', MREPL | MCREATE, '');
+  return { ns, client };
+}
+
 describe('walk and open in one round trip', () => {
   it('sends Topen before the Rwalk comes back, and reads the right file', async () => {
-    const ram = new Ramfs('glenda');
-    served = await serveUnix(ram);
-    const client = await Client.connect(await dial('unix!' + served.sock));
-    const { ns } = await setup();
-    await mkdir(ns, '/tmp/m');
-    await ns.mountServer(new MountFs(client), '/tmp/m', MREPL | MCREATE, '');
+    const { ns, client } = await mounted();
     await mkdir(ns, '/tmp/m/d');
     await put(ns, '/tmp/m/d/f', 'remote');
     const log = record(client);
@@ -58,12 +64,7 @@ describe('walk and open in one round trip', () => {
   });
 
   it('walks then opens when something is mounted inside the server, and opens what is bound there', async () => {
-    const ram = new Ramfs('glenda');
-    served = await serveUnix(ram);
-    const client = await Client.connect(await dial('unix!' + served.sock));
-    const { ns } = await setup();
-    await mkdir(ns, '/tmp/m');
-    await ns.mountServer(new MountFs(client), '/tmp/m', MREPL | MCREATE, '');
+    const { ns, client } = await mounted();
     await put(ns, '/tmp/m/f', 'remote');
     await put(ns, '/tmp/local', 'local');
     await ns.bind('/tmp/local', '/tmp/m/f', MREPL);
@@ -77,12 +78,7 @@ describe('walk and open in one round trip', () => {
   });
 
   it('a failed walk is reported as the walk’s error, a failed open as the open’s', async () => {
-    const ram = new Ramfs('glenda');
-    served = await serveUnix(ram);
-    const client = await Client.connect(await dial('unix!' + served.sock));
-    const { ns } = await setup();
-    await mkdir(ns, '/tmp/m');
-    await ns.mountServer(new MountFs(client), '/tmp/m', MREPL | MCREATE, '');
+    const { ns } = await mounted();
     await expect(ns.open('/tmp/m/nope', OREAD)).rejects.toThrow(/'\/tmp\/m\/nope' does not exist/);
     await mkdir(ns, '/tmp/m/dir');
     await expect(ns.open('/tmp/m/dir', 1)).rejects.toThrow(/is a directory/);
