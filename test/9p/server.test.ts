@@ -207,6 +207,12 @@ class GateFs implements FileServer {
 
 describe('9P server: pipelined requests', () => {
   const both = (...fs: Fcall[]) => Buffer.concat(fs.map((f) => encode(f)));
+  /** Walk fid 1 to gate as newfid, open it and read it, tags 1, 2 and 3. */
+  const openAndRead = (newfid: number): Fcall[] => [
+    { type: 'Twalk', tag: 1, fid: 1, newfid, wname: ['gate'] },
+    { type: 'Topen', tag: 2, fid: newfid, mode: 0 },
+    { type: 'Tread', tag: 3, fid: newfid, offset: 0, count: 100 },
+  ];
 
   it('Twalk, Topen and Tread sent in one write act as if sent one by one', async () => {
     const r = await peer();
@@ -247,9 +253,7 @@ describe('9P server: pipelined requests', () => {
     const r = await peer(g);
     await attach(r);
     r.send(both(
-      { type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['gate'] },
-      { type: 'Topen', tag: 2, fid: 2, mode: 0 },
-      { type: 'Tread', tag: 3, fid: 2, offset: 0, count: 100 },
+      ...openAndRead(2),
     ));
     expect(await r.next()).toMatchObject({ type: 'Rwalk', tag: 1 });
     await new Promise((ok) => setTimeout(ok, 20));
@@ -260,9 +264,7 @@ describe('9P server: pipelined requests', () => {
 
     // Another blocked open, this time given up: the clunk is answered at once, the read fails.
     r.send(both(
-      { type: 'Twalk', tag: 1, fid: 1, newfid: 3, wname: ['gate'] },
-      { type: 'Topen', tag: 2, fid: 3, mode: 0 },
-      { type: 'Tread', tag: 3, fid: 3, offset: 0, count: 100 },
+      ...openAndRead(3),
       { type: 'Tclunk', tag: 4, fid: 3 },
     ));
     expect(await r.next()).toMatchObject({ type: 'Rwalk', tag: 1 });
@@ -280,9 +282,7 @@ describe('9P server: pipelined requests', () => {
     const r = await peer(g);
     await attach(r);
     r.send(both(
-      { type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['gate'] },
-      { type: 'Topen', tag: 2, fid: 2, mode: 0 },
-      { type: 'Tread', tag: 3, fid: 2, offset: 0, count: 100 },
+      ...openAndRead(2),
       { type: 'Tflush', tag: 4, oldtag: 3 },
     ));
     const first = [await r.next(), await r.next()];
