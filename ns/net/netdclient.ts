@@ -159,7 +159,7 @@ interface Shared {
   tails: Map<number, Promise<unknown>>;
   /** Writes in flight on the connection, and fids holding a batch not yet sent. */
   writes: Set<Promise<unknown>>;
-  batched: Set<{ flush(): void }>;
+  batched: Set<{ readonly conv?: number; flush(): void }>;
 }
 
 /**
@@ -174,7 +174,7 @@ class NetFid implements Fid {
   private waiters: Array<() => void> = [];
   private behind = false;
   /** The TCP conversation this open fid is a file of. */
-  private conv?: number;
+  conv?: number;
   /** Reading ahead: the reads outstanding, oldest first, and what came but was not yet asked for. */
   private ahead?: Promise<Buffer>[];
   private got: Buffer[] = [];
@@ -285,6 +285,7 @@ class NetFid implements Fid {
     if (this.failed !== undefined) throw this.failed;
     if (this.sh.hungup()) throw new NsError(Ehungup);
     const n = data.length;
+    this.flushOthers();
     if (this.inflight > 0 && n < SMALL) {
       // Others are on their way: this one joins the batch, copied, as a TCP stack
       // coalesces segments; the batch goes as one Twrite when full or at the turn's end.
@@ -349,8 +350,15 @@ class NetFid implements Fid {
   }
 
   /** Wait for what any fid of this conversation has written behind. */
+  /** Batches other fids of this conversation hold go before what this one writes now. */
+  private flushOthers(): void {
+    if (this.sh.batched.size === 0 || this.conv === undefined) return;
+    for (const f of this.sh.batched) if (f !== this && f.conv === this.conv) f.flush();
+  }
+
   private async convSettled(): Promise<void> {
     if (this.conv === undefined) return;
+    this.flushOthers();
     const t = this.sh.tails.get(this.conv);
     if (t) await t;
   }

@@ -15,6 +15,7 @@ import { NetDaemon } from '../../ns/net/netd.js';
 import { NETD_PID, NETD_SOCKET } from '../../ns/net/remote.js';
 import { NetWorld } from '../../ns/net/world.js';
 import type { Namespace } from '../../ns/namespace.js';
+import { ORDWR } from '../../ns/types.js';
 import { ctl, fails, readFile } from './helpers.js';
 
 const cleanup: Array<() => void> = [];
@@ -127,6 +128,31 @@ describe('the shared /net daemon', () => {
     c.data.close();
     c.ctl.close();
     ann.ctl.close();
+  });
+
+  it('writes through two files of one conversation arrive in the order they were made', async () => {
+    const dir = srvDir();
+    await daemon(dir);
+    const a = await session(dir);
+    const b = await session(dir);
+    const ann = await announce(a.ns, 'tcp!*!2701');
+    const calling = listen(a.ns, ann.dir);
+    const c = await dial(b.ns, 'tcp!192.168.0.100!2701');
+    const other = await b.ns.open(c.dir + '/data', ORDWR);
+    const call = await calling;
+    const d = await accept(a.ns, call);
+    // Small writes (coalesced on their way) and large ones, alternating between the two files.
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 300; i++) parts.push(Buffer.alloc(i % 7 === 0 ? 40_000 + i : 50 + i, i % 251));
+    const writing = (async () => {
+      for (let i = 0; i < parts.length; i++) await (i % 3 === 0 ? other : c.data).write(parts[i]!);
+      await c.data.write(Buffer.alloc(0));
+    })();
+    const got: Buffer[] = [];
+    for (let x = await d.read(65536); x.length > 0; x = await d.read(65536)) got.push(x);
+    await writing;
+    expect(Buffer.concat(got).equals(Buffer.concat(parts))).toBe(true);
+    for (const x of [d, call.ctl, other, c.data, c.ctl, ann.ctl]) x.close();
   });
 
   it('when the daemon dies, waiting reads and later writes fail with a hangup, and the next dial reaches a new daemon', async () => {
