@@ -349,13 +349,13 @@ class NetFid implements Fid {
     });
   }
 
-  /** Wait for what any fid of this conversation has written behind. */
   /** Batches other fids of this conversation hold go before what this one writes now. */
   private flushOthers(): void {
     if (this.sh.batched.size === 0 || this.conv === undefined) return;
     for (const f of this.sh.batched) if (f !== this && f.conv === this.conv) f.flush();
   }
 
+  /** Wait for what any fid of this conversation has written behind. */
   private async convSettled(): Promise<void> {
     if (this.conv === undefined) return;
     this.flushOthers();
