@@ -232,6 +232,7 @@ export class Namespace implements Vfs {
       return ch;
     }
     const pre = w.owned ? preopened.get(w.c.fid) : undefined;
+    if (pre) preopened.delete(w.c.fid);
     const fid = await this.own(w);
     try {
       if (pre?.openErr !== undefined) throw pre.openErr;
