@@ -14,7 +14,9 @@
 //                  a daemon started on demand as ants-rc does (a temporary $NAMESPACE),
 //                  so every file operation is a 9P round trip to another process. Both
 //                  sessions run in this process, as both ends of the raw Node figure do;
-//                  connections are measured one at a time and 16 at once;
+//                  connections are measured one at a time and 16 at once; the stream
+//                  also as CPU seconds per GB, every process counted (Linux), a figure a
+//                  busy or shared machine disturbs less than MB/s;
 //   host ↔ 127/8   a host client (nc when installed, else a Node socket) reading a stream
 //                  from an emulated listener on 127.0.0.99, and Node clients connecting to
 //                  it, against the same from a plain Node server.
@@ -73,8 +75,11 @@ async function daemonSessions() {
   const a = await session();
   const b = await session();
   await a.ns.stat('/net/tcp');
+  const pid = Number(fs.readFileSync(join(dir, 'ants-net.pid'), 'utf8'));
   return {
     server: a.ns, client: b.ns,
+    /** CPU seconds the daemon has used so far (Linux's /proc), or undefined. */
+    daemonCpu: () => procCpu(pid),
     close() {
       closeNetd(a.k);
       closeNetd(b.k);
@@ -85,6 +90,40 @@ async function daemonSessions() {
       }
       setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 200).unref();
     },
+  };
+}
+
+/** user+system CPU seconds of process pid from /proc/pid/stat; undefined where there is none. */
+function procCpu(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+const CLK_TCK = (() => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  return Number(r.stdout) > 0 ? Number(r.stdout) : 100;
+})();
+const selfCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * f (returning MB/s over bytes) with the CPU it costs, every process involved counted
+ * (this one, and the daemon when cpu2 reads it): pushes CPU seconds per GB to into.
+ */
+function costed(f, bytes, into, cpu2 = () => 0) {
+  return async () => {
+    const s0 = selfCpu();
+    const d0 = cpu2() ?? 0;
+    const r = await f();
+    const gb = bytes / 1e9;
+    into.push({ self: (selfCpu() - s0) / gb, other: ((cpu2() ?? 0) - d0) / gb });
+    return r;
   };
 }
 
@@ -366,10 +405,24 @@ async function throughDaemon(port, N) {
   console.log('  connections per second, 16 at a time');
   console.log(`    through the daemon                     ${rate(dCpsPar)}   (target >= 1,000/s)`);
   console.log(`    raw Node TCP                           ${rate(dNodeCpsPar)}   daemon/raw ${x(dCpsPar / dNodeCpsPar)}`);
-  const [dMb, dNodeMb] = await interleave([() => emuStream(d, ++port), () => nodeStream()]);
+  const dCpu = [];
+  const nCpu = [];
+  const [dMb, dNodeMb] = await interleave([
+    costed(() => emuStream(d, ++port), STREAM, dCpu, d.daemonCpu),
+    costed(() => nodeStream(), STREAM, nCpu),
+  ]);
   console.log(`  stream throughput (${STREAM >> 20} MiB in 64 KiB writes)`);
   console.log(`    through the daemon                     ${mbs(dMb)}   (target >= 0.5 × raw)`);
   console.log(`    raw Node TCP                           ${mbs(dNodeMb)}   daemon/raw ${x(dMb / dNodeMb)}`);
+  if (d.daemonCpu() !== undefined) {
+    // CPU per byte, every process counted: steadier than MB/s on a busy or shared machine.
+    const ds = median(dCpu.slice(1).map((c) => c.self));
+    const dd = median(dCpu.slice(1).map((c) => c.other));
+    const nc = median(nCpu.slice(1).map((c) => c.self));
+    console.log('  CPU seconds per GB moved (both sessions and the daemon; both ends of raw TCP)');
+    console.log(`    through the daemon                     ${(ds + dd).toFixed(2).padStart(9)} s   (sessions ${ds.toFixed(2)}, daemon ${dd.toFixed(2)})`);
+    console.log(`    raw Node TCP                           ${nc.toFixed(2).padStart(9)} s   daemon/raw ${x((ds + dd) / nc)}`);
+  }
   d.close();
 }
 
