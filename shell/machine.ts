@@ -14,6 +14,7 @@ import { builtins } from '../builtins/index.js';
 import type { ProcLike, Shell } from '../builtins/types.js';
 import type { Vfs } from '../ns/vfs.js';
 import type { Kernel } from '../ns/kernel.js';
+import { settleNetd } from '../ns/net/devices.js';
 import type { KProc } from '../ns/proc.js';
 import type { SyntaxErrorInfo } from './ast.js';
 import { ProcEnv } from './kenv.js';
@@ -121,7 +122,11 @@ export class AntsMachine implements Machine, Shell {
       return;
     }
     if (sig === 'SIGINT') this.interrupted = true;
-    else void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated').then(() => process.exit(1));
+    else {
+      void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated')
+        .then(() => (this.kernel ? settleNetd(this.kernel, 500) : undefined))
+        .then(() => process.exit(1));
+    }
   }
 
   /** Set by an interrupt (aborting the current signal); clearing it arms a fresh signal. */
