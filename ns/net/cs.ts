@@ -85,13 +85,11 @@ export async function csTranslate(stack: Stack, request: string): Promise<string
     return [`${mnt}/${net}/clone ${host}${serv !== undefined ? '!' + serv : ''}`];
   }
   const db = dbOf(stack);
-  let lastErr = Eaddr;
+  // The error names what failed: the service only when no network knew it.
+  let lastErr = Eserv;
   for (const proto of net === 'net' ? KNOWN : [net]) {
     const port = serv === undefined ? undefined : service(db, proto, serv);
-    if (port === undefined) {
-      lastErr = Eserv;
-      continue;
-    }
+    if (port === undefined) continue;
     const addrs = await hosts(db, host, stack.world.realnet);
     if (!addrs) {
       lastErr = Eaddr;

@@ -346,6 +346,9 @@ describe('cs', () => {
     expect(await q('udp!10.0.0.1!dns', '/net.alt')).toBe('/net.alt/udp/clone 10.0.0.1!53');
     expect(await q('tcp!h!login')).toBe("cs: can't translate address");
     expect(await q('tcp!localhost!nosuch')).toBe("cs: can't translate service");
+    // Over net!, a host nobody knows is the address's fault even where one protocol lacks the service.
+    expect(await q('net!nowhere!9fs')).toBe("cs: can't translate address");
+    expect(await q('net!localhost!nosuch')).toBe("cs: can't translate service");
     expect(await q('tcp!localhost!513')).toBe('/net/tcp/clone 127.0.0.1!513!r');
     expect(await q('il!fs!17008')).toBe('/net/il/clone fs!17008');
     const n = await ns.open('/net/ndb', OWRITE | 0x100);
