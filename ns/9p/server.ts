@@ -24,7 +24,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { Eio } from '../errors.js';
-import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type Qid } from '../types.js';
+import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type OpenResult, type Qid } from '../types.js';
 import { AuthFid, type AuthKey } from './auth.js';
 import { decode, encodeParts, P9Error, peekHeader, rreadParts } from './codec.js';
 import { type Fcall, IOHDRSZ, MAXWELEM, type Msg, NOFID, VERSION9P } from './fcall.js';
@@ -282,6 +282,26 @@ export class ServerConn {
     return s;
   }
 
+  /**
+   * Topen and Tcreate: the fid is marked opening from the moment the request arrives (so
+   * reads behind it wait), then, once any walk making it is done, opened by op.
+   */
+  private async opens(req: Req, fid: number, mode: number, op: (f: Fid) => Promise<OpenResult>): Promise<OpenResult> {
+    const s0 = this.fids.get(fid);
+    if (s0?.opening) throw new NsError(Eopened);
+    const release = s0 && ServerConn.hold(s0, 'opening');
+    try {
+      const s = await this.readyFor(req, fid);
+      if (s.auth || s.omode >= 0) throw new NsError(Eopened);
+      const r = await op(this.fidOf(s));
+      s.omode = mode;
+      s.qid = r.qid;
+      return r;
+    } finally {
+      release?.();
+    }
+  }
+
   /** A promise set on s while a request works on it; call the returned function when it is done. */
   private static hold(s: SFid, what: 'made' | 'opening'): () => void {
     let done!: () => void;
@@ -385,35 +405,15 @@ export class ServerConn {
         }
       }
       case 'Topen': {
-        const s0 = this.fids.get(f.fid);
-        if (s0?.opening) throw new NsError(Eopened);
-        const release = s0 && ServerConn.hold(s0, 'opening');
-        try {
-          const s = await this.readyFor(req, f.fid);
-          if (s.auth || s.omode >= 0) throw new NsError(Eopened);
-          const r = await this.fidOf(s).open(f.mode);
-          s.omode = f.mode;
-          s.qid = r.qid;
-          return { type: 'Ropen', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
-        } finally {
-          release?.();
-        }
+        const r = await this.opens(req, f.fid, f.mode, (fid) => fid.open(f.mode));
+        return { type: 'Ropen', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
       }
       case 'Tcreate': {
-        const s0 = this.fids.get(f.fid);
-        if (s0?.opening) throw new NsError(Eopened);
-        const release = s0 && ServerConn.hold(s0, 'opening');
-        try {
-          const s = await this.readyFor(req, f.fid);
-          if (s.omode >= 0 || s.auth) throw new NsError(Eopened);
+        const r = await this.opens(req, f.fid, f.mode, (fid) => {
           if (f.name === '' || f.name === '.' || f.name === '..' || f.name.includes('/')) throw new NsError('bad character in file name');
-          const r = await this.fidOf(s).create(f.name, f.perm, f.mode);
-          s.omode = f.mode;
-          s.qid = r.qid;
-          return { type: 'Rcreate', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
-        } finally {
-          release?.();
-        }
+          return fid.create(f.name, f.perm, f.mode);
+        });
+        return { type: 'Rcreate', tag, qid: r.qid, iounit: this.iounit(r.iounit) };
       }
       case 'Tread': {
         const s = await this.readyFor(req, f.fid, true);
