@@ -141,30 +141,8 @@ async function interleave(fns) {
 
 /* ---------- connections per second ---------- */
 
-async function emuConnRate(e, port, n) {
-  const a = await announce(e.server, `tcp!*!${port}`);
-  const serving = (async () => {
-    for (let i = 0; i < n; i++) {
-      const call = await listen(e.server, a.dir);
-      const d = await accept(e.server, call);
-      d.close();
-      call.ctl.close();
-    }
-  })();
-  const t0 = now();
-  for (let i = 0; i < n; i++) {
-    const c = await dial(e.client, `tcp!192.168.0.100!${port}`);
-    c.data.close();
-    c.ctl.close();
-  }
-  await serving;
-  const ms = now() - t0;
-  a.ctl.close();
-  return (n / ms) * 1000;
-}
-
-/** n connections, `par` at a time, each by its own listener process. */
-async function emuConnRatePar(e, port, n, par) {
+/** n connections, `par` at a time (1: one after another), each by its own listener process. */
+async function emuConnRate(e, port, n, par) {
   const a = await announce(e.server, `tcp!*!${port}`);
   const per = n / par;
   const serving = Promise.all(Array.from({ length: par }, async () => {
@@ -189,7 +167,7 @@ async function emuConnRatePar(e, port, n, par) {
   return (n / ms) * 1000;
 }
 
-async function nodeConnRatePar(host, port, n, par) {
+async function nodeConnRate(host, port, n, par) {
   const t0 = now();
   await Promise.all(Array.from({ length: par }, async () => {
     for (let i = 0; i < n / par; i++) {
@@ -202,20 +180,6 @@ async function nodeConnRatePar(host, port, n, par) {
       });
     }
   }));
-  return (n / (now() - t0)) * 1000;
-}
-
-async function nodeConnRate(host, port, n) {
-  const t0 = now();
-  for (let i = 0; i < n; i++) {
-    await new Promise((resolve, reject) => {
-      const s = net.connect(port, host, () => {
-        s.destroy();
-        resolve();
-      });
-      s.on('error', reject);
-    });
-  }
   return (n / (now() - t0)) * 1000;
 }
 
@@ -333,7 +297,7 @@ async function emuHostConnRate(e, port, n) {
       call.ctl.close();
     }
   })();
-  const r = await nodeConnRate('127.0.0.99', port, n);
+  const r = await nodeConnRate('127.0.0.99', port, n, 1);
   await serving;
   a.ctl.close();
   return r;
@@ -355,8 +319,8 @@ async function inProcess(port, N) {
   });
   const cSrv = await nodeServer('127.0.0.1');
   const [emuCps, nodeCps] = await interleave([
-    () => emuConnRate(e, ++port, N),
-    () => nodeConnRate('127.0.0.1', cSrv.address().port, N),
+    () => emuConnRate(e, ++port, N, 1),
+    () => nodeConnRate('127.0.0.1', cSrv.address().port, N, 1),
   ]);
   cSrv.close();
   console.log(`/net emulator (median of ${ROUNDS}; raw Node TCP on 127.0.0.1 measured in the same run)`);
@@ -377,7 +341,7 @@ async function inProcess(port, N) {
   const hSrv = await nodeServer('127.0.0.98');
   const [hCps, hNodeCps] = await interleave([
     () => emuHostConnRate(e, ++port, N),
-    () => nodeConnRate('127.0.0.98', hSrv.address().port, N),
+    () => nodeConnRate('127.0.0.98', hSrv.address().port, N, 1),
   ]);
   hSrv.close();
   console.log('  host Node clients connecting to a 127/8 listener');
@@ -391,12 +355,12 @@ async function throughDaemon(port, N) {
   const d = await daemonSessions();
   const dSrv = await nodeServer('127.0.0.1');
   const [dCps, dNodeCps] = await interleave([
-    () => emuConnRate(d, ++port, N),
-    () => nodeConnRate('127.0.0.1', dSrv.address().port, N),
+    () => emuConnRate(d, ++port, N, 1),
+    () => nodeConnRate('127.0.0.1', dSrv.address().port, N, 1),
   ]);
   const [dCpsPar, dNodeCpsPar] = await interleave([
-    () => emuConnRatePar(d, ++port, N, 16),
-    () => nodeConnRatePar('127.0.0.1', dSrv.address().port, N, 16),
+    () => emuConnRate(d, ++port, N, 16),
+    () => nodeConnRate('127.0.0.1', dSrv.address().port, N, 16),
   ]);
   dSrv.close();
   console.log('  connections per second, one at a time');
