@@ -98,37 +98,26 @@ async function translate(vfs: Vfs, netroot: string, rest: string): Promise<{ clo
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-async function callOne(vfs: Vfs, clone: string, verb: string, arg: string): Promise<Announced> {
-  const ctl = await vfs.open(clone, ORDWR);
-  try {
-    const n = (await ctl.read(32)).toString().trim();
-    const dir = clone.slice(0, clone.lastIndexOf('/')) + '/' + n;
-    await ctl.write(Buffer.from(`${verb} ${arg}`));
-    return { ctl, dir };
-  } catch (e) {
-    ctl.close();
-    throw e;
-  }
-}
-
 /**
- * One conversation from clone, connected to addr. The data file is opened while the
- * connect is under way (a conversation's files can be opened in any state), so over 9P
- * the dial costs two round trips after the clone, not three.
+ * A conversation from clone with `verb arg` written to its ctl; with data, its data file
+ * is opened while the ctl write is under way (a conversation's files can be opened in
+ * any state), so over 9P a dial costs two round trips after the clone, not three.
  */
-async function connectOne(vfs: Vfs, clone: string, addr: string): Promise<Conn> {
+async function callOne(vfs: Vfs, clone: string, verb: string, arg: string, data: true): Promise<Conn>;
+async function callOne(vfs: Vfs, clone: string, verb: string, arg: string): Promise<Announced>;
+async function callOne(vfs: Vfs, clone: string, verb: string, arg: string, data = false): Promise<Announced & { data?: Chan }> {
   const ctl = await vfs.open(clone, ORDWR);
-  let data: Chan | undefined;
+  let d: Chan | undefined;
   try {
     const n = (await ctl.read(32)).toString().trim();
     const dir = clone.slice(0, clone.lastIndexOf('/')) + '/' + n;
-    const opening = vfs.open(dir + '/data', ORDWR).then((d) => (data = d));
-    const [connected, opened] = await Promise.allSettled([ctl.write(Buffer.from(`connect ${addr}`)), opening]);
-    if (connected.status === 'rejected') throw connected.reason;
+    const opening = data ? vfs.open(dir + '/data', ORDWR).then((c) => (d = c)) : undefined;
+    const [written, opened] = await Promise.allSettled([ctl.write(Buffer.from(`${verb} ${arg}`)), opening]);
+    if (written.status === 'rejected') throw written.reason;
     if (opened.status === 'rejected') throw opened.reason;
-    return { data: data!, ctl, dir };
+    return { ctl, dir, data: d };
   } catch (e) {
-    data?.close();
+    d?.close();
     ctl.close();
     throw e;
   }
@@ -148,7 +137,7 @@ export async function dial(vfs: Vfs, addr: string, local?: string): Promise<Conn
     }
     for (const a of answers) {
       try {
-        return await connectOne(vfs, a.clone, local ? `${a.addr} ${local}` : a.addr);
+        return await callOne(vfs, a.clone, 'connect', local ? `${a.addr} ${local}` : a.addr, true);
       } catch (e) {
         first ??= e;
       }
