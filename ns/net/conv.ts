@@ -69,20 +69,18 @@ export class Conv {
   peer?: Conv;
   /** TCP: a real host socket at the other end. */
   sock?: net.Socket;
-  /** Announced on a loopback address: the real host listener. */
-  servers: net.Server[] = [];
+  /** Announced on 127/8 (or `*`): the real host listeners (TCP) or sockets (UDP) it holds. */
+  private hostEnds: Array<net.Server | dgram.Socket> = [];
   /** Calls not yet taken by a listen. */
   private incall: Conv[] = [];
   private listeners: { resolve: (c: Conv) => void; reject: (e: Error) => void }[] = [];
   /** UDP announced without headers: the conversation made for each remote address!port. */
   udpCalls = new Map<string, Conv>();
   /**
-   * UDP on the host: the sockets an announcement on 127/8 receives on, or the one an
-   * outgoing conversation sends from (usocks); for a conversation a host datagram made,
-   * the socket it answers through (via); in headers mode, the socket each host sender
-   * came in on, by address!port (hostPeers).
+   * UDP on the host: for a conversation a host datagram made, the socket it answers
+   * through (via); in headers mode, the socket each host sender came in on, by
+   * address!port (hostPeers).
    */
-  private usocks: dgram.Socket[] = [];
   private via?: dgram.Socket;
   /** UDP dialled out through the host: its connected socket. */
   private out?: dgram.Socket;
@@ -218,48 +216,43 @@ export class Conv {
     this.rport = 0;
     this.anyport = false;
     this.setLocal(arg, true);
-    const w = this.stack.world;
     const rq = this.rq;
-    let servers: net.Server[] = [];
-    if (this.isTcp && isLoopback(this.laddr) && w.realnet && !this.anyport) {
-      try {
-        servers = [await hostListen(this.laddr, this.lport, (s) => this.hostCall(s))];
-      } catch (e) {
+    let ends: Array<net.Server | dgram.Socket> = [];
+    const host = this.hostAddrs();
+    if (host) {
+      // Each address taken on the host too: a listener (TCP) or a socket (UDP) bound there.
+      const lport = this.lport;
+      const got = await Promise.allSettled(host.addrs.map((a): Promise<net.Server | dgram.Socket> =>
+        this.isTcp ? hostListen(a, lport, (s) => this.hostCall(s)) : hostUdp(a, lport, (u, m, from) => this.hostDatagram(u, a, m, from))));
+      ends = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
+      const failed = got.find((g): g is PromiseRejectedResult => g.status === 'rejected');
+      if (host.explicit && failed) {
         this.lport = 0;
         this.laddr = IPnoaddr;
-        throw err(sockErr(e));
-      }
-    } else if (this.isTcp && this.laddr === IPnoaddr && w.realnet && !this.anyport) {
-      // `*` is every address the stack has, the real 127/8 ones too: listen on those the
-      // host still has free (the emulated announcement stands whatever the host says).
-      const mine = new Set<Ip>();
-      for (const { l } of this.stack.lifcs()) if (isLoopback(l.local)) mine.add(l.local);
-      const got = await Promise.allSettled([...mine].map((a) => hostListen(a, this.lport, (s) => this.hostCall(s))));
-      for (const g of got) if (g.status === 'fulfilled') servers.push(g.value);
-    }
-    let usocks: dgram.Socket[] = [];
-    if (!this.isTcp && w.realnet && !this.anyport && (isLoopback(this.laddr) || this.laddr === IPnoaddr)) {
-      const explicit = this.laddr !== IPnoaddr;
-      const mine = new Set<Ip>(explicit ? [this.laddr] : []);
-      if (!explicit) for (const { l } of this.stack.lifcs()) if (isLoopback(l.local)) mine.add(l.local);
-      const got = await Promise.allSettled([...mine].map((a) => hostUdp(a, this.lport, (u, m, from) => this.hostDatagram(u, a, m, from))));
-      usocks = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
-      const failed = got.find((g) => g.status === 'rejected');
-      if (explicit && failed) {
-        this.lport = 0;
-        this.laddr = IPnoaddr;
-        throw err(sockErr((failed as PromiseRejectedResult).reason));
+        throw err(sockErr(failed.reason));
       }
     }
-    // Closed while the host was asked: the listeners go with it.
+    // Closed while the host was asked: what it gave goes with it.
     if (rq !== this.rq || rq.isClosed) {
-      for (const srv of servers) srv.close();
-      for (const u of usocks) u.close();
+      for (const x of ends) x.close();
       throw err(Ehungup);
     }
-    this.servers.push(...servers);
-    this.usocks.push(...usocks);
+    this.hostEnds.push(...ends);
     this.state = 'Announced';
+  }
+
+  /**
+   * Where an announcement is real on the host too: its own 127/8 address (explicit: the
+   * host must give it), or for `*` each 127/8 address the stack has (those the host has
+   * free; the emulated announcement stands whatever the host says).
+   */
+  private hostAddrs(): { addrs: Ip[]; explicit: boolean } | undefined {
+    if (!this.stack.world.realnet || this.anyport) return undefined;
+    if (isLoopback(this.laddr)) return { addrs: [this.laddr], explicit: true };
+    if (this.laddr !== IPnoaddr) return undefined;
+    const mine = new Set<Ip>();
+    for (const { l } of this.stack.lifcs()) if (isLoopback(l.local)) mine.add(l.local);
+    return { addrs: [...mine], explicit: false };
   }
 
   async connect(dest: string, local?: string): Promise<void> {
@@ -629,10 +622,8 @@ export class Conv {
 
   /** The last file closed: back to idle (Plan 9's closeconv). */
   close(): void {
-    for (const s of this.servers) s.close();
-    this.servers = [];
-    for (const u of this.usocks) u.close();
-    this.usocks = [];
+    for (const x of this.hostEnds) x.close();
+    this.hostEnds = [];
     this.out?.close();
     this.out = undefined;
     this.via = undefined;
