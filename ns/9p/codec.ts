@@ -9,7 +9,7 @@
  * short, long, a bad count, an unknown type — throws P9Error and nothing else.
  */
 import { NsError, type Dir, type Qid } from '../types.js';
-import { type Fcall, type FcallType, type LAttr, type LDirent, type LSetattr, type LStatfs, TYPES } from './fcall.js';
+import { type Fcall, type FcallType, type LAttr, type LDirent, type LSetattr, type LStatfs, type Msg, TYPES } from './fcall.js';
 
 export const Ebotch = '9P protocol botch';
 export const Ebadtype = 'unknown 9P message type';
@@ -257,6 +257,32 @@ export function rreadParts(tag: number, pieces: Buffer[]): Buffer[] {
   h.writeUInt16LE(tag, 5);
   h.writeUInt32LE(n, 7);
   return [h, ...pieces];
+}
+
+/** size[4] type[1] tag[2] fid[4] offset[8] count[4]: what comes before a Twrite's data. */
+const TWRITEHDR = 23;
+
+/**
+ * A Twrite given as the pieces it arrived in (transport.ts's Conn.onPieces): its header
+ * decoded, its data left in the pieces. Undefined when the count does not match the size.
+ */
+export function decodeTwritePieces(ps: Buffer[]): { f: Msg<'Twrite'>; data: Buffer[] } | undefined {
+  const h = Buffer.allocUnsafe(TWRITEHDR);
+  const data: Buffer[] = [];
+  let o = 0;
+  for (const p of ps) {
+    if (o >= TWRITEHDR) {
+      data.push(p);
+      continue;
+    }
+    const k = Math.min(TWRITEHDR - o, p.length);
+    p.copy(h, o, 0, k);
+    o += k;
+    if (k < p.length) data.push(p.subarray(k));
+  }
+  if (o < TWRITEHDR || h.readUInt8(4) !== TYPES.Twrite || h.readUInt32LE(19) !== h.readUInt32LE(0) - TWRITEHDR) return undefined;
+  const offset = h.readUInt32LE(11) + h.readUInt32LE(15) * 0x100000000;
+  return { f: { type: 'Twrite', tag: h.readUInt16LE(5), fid: h.readUInt32LE(7), offset, data: Buffer.alloc(0) }, data };
 }
 
 /** The message as one buffer. */

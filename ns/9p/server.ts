@@ -26,7 +26,7 @@ import type { Duplex } from 'node:stream';
 import { Eio } from '../errors.js';
 import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type OpenResult, type Qid } from '../types.js';
 import { AuthFid, type AuthKey } from './auth.js';
-import { decode, encodeParts, P9Error, peekHeader, rreadParts } from './codec.js';
+import { decode, decodeTwritePieces, encodeParts, P9Error, peekHeader, rreadParts } from './codec.js';
 import { type Fcall, IOHDRSZ, MAXWELEM, type Msg, NOFID, VERSION9P } from './fcall.js';
 import { Conn } from './transport.js';
 
@@ -84,8 +84,6 @@ interface Req {
 }
 
 const DEFAULT_MSIZE = 256 * 1024 + IOHDRSZ;
-/** size[4] type[1] tag[2] fid[4] offset[8] count[4]: what comes before a Twrite's data. */
-const TWRITEHDR = 23;
 const EMPTY = Buffer.alloc(0);
 
 /** Serve fs on stream until it closes; returns a handle that can hang up. */
@@ -175,24 +173,10 @@ export class ServerConn {
    * left in the pieces, for a file that takes them as they are (Fid.writev).
    */
   private receivePieces(ps: Buffer[]): void {
-    const h = Buffer.allocUnsafe(TWRITEHDR);
-    const data: Buffer[] = [];
-    let o = 0;
-    for (const p of ps) {
-      if (o >= TWRITEHDR) {
-        data.push(p);
-        continue;
-      }
-      const k = Math.min(TWRITEHDR - o, p.length);
-      p.copy(h, o, 0, k);
-      o += k;
-      if (k < p.length) data.push(p.subarray(k));
-    }
-    const size = h.readUInt32LE(0);
-    // A count that does not match the size: the decoder says what is wrong with it.
-    if (h.readUInt32LE(19) !== size - TWRITEHDR) return this.receive(Buffer.concat(ps));
-    const offset = h.readUInt32LE(11) + h.readUInt32LE(15) * 0x100000000;
-    this.dispatch({ type: 'Twrite', tag: h.readUInt16LE(5), fid: h.readUInt32LE(7), offset, data: EMPTY }, data);
+    const w = decodeTwritePieces(ps);
+    // A header that does not add up: the decoder says what is wrong with it.
+    if (!w) return this.receive(Buffer.concat(ps));
+    this.dispatch(w.f, w.data);
   }
 
   private dispatch(f: Fcall, pieces?: Buffer[]): void {
