@@ -16,7 +16,9 @@
 //                  sessions run in this process, as both ends of the raw Node figure do;
 //                  connections are measured one at a time and 16 at once; the stream
 //                  also as CPU seconds per GB, every process counted (Linux), a figure a
-//                  busy or shared machine disturbs less than MB/s;
+//                  busy or shared machine disturbs less than MB/s; and beside it a plain
+//                  byte relay through a third Node process over two Unix sockets, the
+//                  daemon's topology without 9P: the ceiling of any path through it;
 //   host ↔ 127/8   a host client (nc when installed, else a Node socket) reading a stream
 //                  from an emulated listener on 127.0.0.99, and Node clients connecting to
 //                  it, against the same from a plain Node server.
@@ -236,6 +238,50 @@ async function nodeStream() {
   return got / 1e6 / (ms / 1000);
 }
 
+/**
+ * The daemon's topology without 9P: a third Node process (as the daemon is) that copies
+ * bytes from one Unix socket to another, this process writing 64 KiB chunks to it and
+ * reading them back. What two hops through another process cost with no protocol at all:
+ * the ceiling of any design that moves the bytes through the daemon.
+ */
+async function relayProcess() {
+  const dir = fs.mkdtempSync(join(os.tmpdir(), 'ants-relay-'));
+  const code = `
+    const net = require('node:net');
+    const [inp, outp] = process.argv.slice(1);
+    let out;
+    net.createServer((s) => { out = s; s.on('error', () => {}); }).listen(outp, () =>
+      net.createServer((s) => { s.on('error', () => {}); s.pipe(out, { end: false }); }).listen(inp, () => process.stdout.write('ready\\n')));
+  `;
+  const child = spawn(process.execPath, ['-e', code, join(dir, 'in'), join(dir, 'out')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.once('exit', () => child.kill());
+  await new Promise((r) => child.stdout.once('data', r));
+  return {
+    cpu: () => procCpu(child.pid),
+    async stream() {
+      const rd = net.connect(join(dir, 'out'));
+      await new Promise((r) => rd.once('connect', r));
+      const wr = net.connect(join(dir, 'in'));
+      await new Promise((r) => wr.once('connect', r));
+      let got = 0;
+      const all = new Promise((r) => rd.on('data', (b) => (got += b.length) >= STREAM && r()));
+      const t0 = now();
+      for (let sent = 0; sent < STREAM; sent += CHUNK.length) {
+        if (!wr.write(CHUNK)) await new Promise((r) => wr.once('drain', r));
+      }
+      await all;
+      const ms = now() - t0;
+      wr.destroy();
+      rd.destroy();
+      return got / 1e6 / (ms / 1000);
+    },
+    close() {
+      child.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /* ---------- host clients against a 127/8 listener ---------- */
 
 const HOSTSTREAM = 256 * 1024 * 1024;
@@ -371,13 +417,19 @@ async function throughDaemon(port, N) {
   console.log(`    raw Node TCP                           ${rate(dNodeCpsPar)}   daemon/raw ${x(dCpsPar / dNodeCpsPar)}`);
   const dCpu = [];
   const nCpu = [];
-  const [dMb, dNodeMb] = await interleave([
+  const rCpu = [];
+  const relay = await relayProcess();
+  const [dMb, dNodeMb, rMb] = await interleave([
     costed(() => emuStream(d, ++port), STREAM, dCpu, d.daemonCpu),
     costed(() => nodeStream(), STREAM, nCpu),
+    costed(() => relay.stream(), STREAM, rCpu, relay.cpu),
   ]);
+  relay.close();
   console.log(`  stream throughput (${STREAM >> 20} MiB in 64 KiB writes)`);
   console.log(`    through the daemon                     ${mbs(dMb)}   (target >= 0.5 × raw)`);
   console.log(`    raw Node TCP                           ${mbs(dNodeMb)}   daemon/raw ${x(dMb / dNodeMb)}`);
+  console.log(`    bytes relayed by a third process       ${mbs(rMb)}   relay/raw ${x(rMb / dNodeMb)}, daemon/relay ${x(dMb / rMb)}`);
+  console.log('      (the daemon\'s two Unix-socket hops with no 9P: the ceiling of any path through it)');
   if (d.daemonCpu() !== undefined) {
     // CPU per byte, every process counted: steadier than MB/s on a busy or shared machine.
     const ds = median(dCpu.slice(1).map((c) => c.self));
@@ -386,6 +438,8 @@ async function throughDaemon(port, N) {
     console.log('  CPU seconds per GB moved (both sessions and the daemon; both ends of raw TCP)');
     console.log(`    through the daemon                     ${(ds + dd).toFixed(2).padStart(9)} s   (sessions ${ds.toFixed(2)}, daemon ${dd.toFixed(2)})`);
     console.log(`    raw Node TCP                           ${nc.toFixed(2).padStart(9)} s   daemon/raw ${x((ds + dd) / nc)}`);
+    const rs = median(rCpu.slice(1).map((c) => c.self + c.other));
+    console.log(`    bytes relayed by a third process       ${rs.toFixed(2).padStart(9)} s   daemon/relay ${x((ds + dd) / rs)}`);
   }
   d.close();
 }
