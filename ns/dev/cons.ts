@@ -5,7 +5,6 @@
  * formatted as Plan 9's readnum does (11 columns and a space), time as four such numbers
  * (seconds, nanoseconds, ticks, ticks per second).
  */
-import { randomBytes } from 'node:crypto';
 import type { Kernel } from '../kernel.js';
 import { type Device, treeDevice } from './index.js';
 import { dirNode, mkqid, type Node, readStr } from './tree.js';
@@ -48,7 +47,8 @@ export function consDevice(k: Kernel): Device {
       const ns = BigInt(Date.now()) * 1_000_000n;
       return num(ns / 1_000_000_000n) + num(ns, 21) + num(process.hrtime.bigint(), 21) + num(1_000_000_000, 21);
     }),
-    file('random', 0o444, { read: (_off, n) => randomBytes(Math.min(n, 65536)) }),
+    // node:crypto costs several milliseconds to load: only when /dev/random is read.
+    file('random', 0o444, { read: async (_off, n) => (await import('node:crypto')).randomBytes(Math.min(n, 65536)) }),
     text('drivers', () => [...k.devtab.values()].map((d) => `#${d.letter} ${d.name}\n`).join('')),
   ];
   return treeDevice('c', 'cons', () => k.hostowner, () => root);
