@@ -20,6 +20,7 @@ import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineMeter } from './machine.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist', 'ns');
@@ -208,6 +209,7 @@ function diodcat(port, aname, name, msize) {
 
 export async function p9() {
   const t0 = now();
+  const meter = machineMeter();
   const dir = fs.mkdtempSync(join(tmpdir(), 'ants-9pbench-'));
   const sizeName = `${SIZE / 1024 / 1024} MiB`;
   try {
@@ -254,6 +256,8 @@ export async function p9() {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  const m = meter.line();
+  if (m) console.log(m);
   console.log(`(9p bench: ${((now() - t0) / 1000).toFixed(1)} s)`);
 }
 

@@ -33,6 +33,7 @@ import os from 'node:os';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineMeter } from './machine.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist');
@@ -358,6 +359,7 @@ export async function netBench(only) {
 }
 
 async function inProcess(port, N) {
+  const meter = machineMeter();
   const e = await emulator();
   await e.server.open('/net/ipifc/0/ctl', 1).then(async (c) => {
     await c.write(Buffer.from('add 127.0.0.99 255.255.255.255'));
@@ -394,10 +396,13 @@ async function inProcess(port, N) {
   console.log(`    emulated listener on 127.0.0.99        ${rate(hCps)}`);
   console.log(`    raw Node server on 127.0.0.98          ${rate(hNodeCps)}   emulated/raw ${x(hCps / hNodeCps)}`);
   e.world.shutdown();
+  const m = meter.line();
+  if (m) console.log(m);
   return port;
 }
 
 async function throughDaemon(port, N) {
+  const meter = machineMeter();
   const d = await daemonSessions();
   const dSrv = await nodeServer('127.0.0.1');
   const [dCps, dNodeCps] = await interleave([
@@ -442,6 +447,8 @@ async function throughDaemon(port, N) {
     console.log(`    bytes relayed by a third process       ${rs.toFixed(2).padStart(9)} s   daemon/relay ${x((ds + dd) / rs)}`);
   }
   d.close();
+  const m = meter.line();
+  if (m) console.log(m);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await netBench(process.argv[2]);
