@@ -47,6 +47,23 @@ type State = 'Idle' | 'Announced' | 'Connecting' | 'Connected' | 'Hungup';
 
 const err = (s: string): NsError => new NsError(s);
 
+/**
+ * Tasks run one after another in the order they were given: the first at once when none
+ * is outstanding, each later one when the one before it has settled, failed or not.
+ */
+class InOrder {
+  private outstanding = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const p = this.outstanding === 0 ? task() : this.tail.then(task);
+    this.outstanding++;
+    const done = (): void => void this.outstanding--;
+    this.tail = p.then(done, done);
+    return p;
+  }
+}
+
 export class Conv {
   state: State = 'Idle';
   laddr: Ip = IPnoaddr;
@@ -464,25 +481,17 @@ export class Conv {
    */
   read(count: number): Promise<Buffer> {
     if (!this.isTcp) return this.readUdp(count);
-    return this.inOrder(() => this.rq.get(count));
+    return this.reads.run(() => this.rq.get(count));
   }
 
   /** A TCP read giving the queued chunks as they are (devip's readv), in the same order as read's. */
   readv(count: number): Promise<Buffer[]> {
-    return this.inOrder(() => this.rq.getv(count));
+    return this.reads.run(() => this.rq.getv(count));
   }
 
-  /** Run a read once the reads made before it are answered. */
-  private inOrder<T>(get: () => Promise<T>): Promise<T> {
-    const p = this.reading === 0 ? get() : this.rtail.then(get);
-    this.reading++;
-    const done = (): void => void this.reading--;
-    this.rtail = p.then(done, done);
-    return p;
-  }
-
-  private reading = 0;
-  private rtail: Promise<unknown> = Promise.resolve();
+  /** Reads run once the reads made before them are answered; writes likewise. */
+  private readonly reads = new InOrder();
+  private readonly writes = new InOrder();
 
   private async readUdp(count: number): Promise<Buffer> {
     const d = await this.dq.get();
@@ -511,15 +520,8 @@ export class Conv {
         return Promise.reject(e);
       }
     }
-    const p = this.writing === 0 ? this.writeTcp(data) : this.wtail.then(() => this.writeTcp(data));
-    this.writing++;
-    const done = (): void => void this.writing--;
-    this.wtail = p.then(done, done);
-    return p;
+    return this.writes.run(() => this.writeTcp(data));
   }
-
-  private writing = 0;
-  private wtail: Promise<unknown> = Promise.resolve();
 
   /** One write, of a Buffer or of pieces (devip's writev) that go on as they are. */
   private async writeTcp(data: Buffer | Buffer[]): Promise<number> {
