@@ -8,6 +8,8 @@
  */
 import type { Chan } from './vfs.js';
 import { NsError } from './types.js';
+import { Eintr } from './errors.js';
+import { turnDue, yieldTurn } from './turn.js';
 
 export class PipeBuf {
   private chunks: Buffer[] = [];
@@ -30,7 +32,7 @@ export class PipeBuf {
     let open = true;
     return {
       path,
-      read: (n) => this.read(n),
+      read: (n, signal) => this.read(n, signal),
       unread: (b) => this.unread(b),
       ready: () => this.ready(),
       write: () => Promise.reject(new NsError('permission denied')),
@@ -62,10 +64,14 @@ export class PipeBuf {
     for (const f of fs) f();
   }
 
-  async read(n: number): Promise<Buffer> {
+  async read(n: number, signal?: AbortSignal): Promise<Buffer> {
+    // Two in-process commands can pass data for ever without the event loop getting a
+    // turn (cat /dev/zero | wc -c): give it one now and then (ns/turn.ts).
+    if (turnDue()) await yieldTurn();
     while (this.bytes === 0) {
       if (this.writers === 0) return Buffer.alloc(0);
-      await new Promise<void>((res) => this.wantRead.push(res));
+      if (signal?.aborted) throw new NsError(Eintr);
+      await this.waitRead(signal);
     }
     const c = this.chunks[0];
     let out: Buffer;
@@ -80,6 +86,24 @@ export class PipeBuf {
     this.bytes -= out.length;
     this.wake(this.wantWrite);
     return out;
+  }
+
+  /** Wait for data or end of file; an abort takes the waiter back, so nothing is consumed. */
+  private waitRead(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((res, rej) => {
+      if (!signal) return void this.wantRead.push(res);
+      const wake = () => {
+        signal.removeEventListener('abort', abort);
+        res();
+      };
+      const abort = () => {
+        const i = this.wantRead.indexOf(wake);
+        if (i >= 0) this.wantRead.splice(i, 1);
+        rej(new NsError(Eintr));
+      };
+      this.wantRead.push(wake);
+      signal.addEventListener('abort', abort, { once: true });
+    });
   }
 
   async ready(): Promise<void> {
@@ -98,6 +122,7 @@ export class PipeBuf {
   }
 
   async write(b: Buffer): Promise<number> {
+    if (turnDue()) await yieldTurn();
     while (this.readers > 0 && this.bytes >= this.limit) {
       await new Promise<void>((res) => this.wantWrite.push(res));
     }
