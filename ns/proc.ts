@@ -116,6 +116,8 @@ export class KProc {
   interrupt?: () => AbortSignal;
   /** The shell's handler for a posted note (interrupt, hangup, kill …). */
   onNote?: (note: string) => void;
+  /** The shell's handler for a note posted to this process's note group (/proc/N/notepg). */
+  onGroupNote?: (note: string) => void;
   readonly notes: string[] = [];
   readonly started = Date.now();
   private readonly waitq: WaitMsg[] = [];
@@ -145,6 +147,12 @@ export class KProc {
   postNote(note: string): void {
     this.notes.push(note);
     this.onNote?.(note);
+  }
+
+  /** A note for every process of this one's note group. */
+  postGroupNote(note: string): void {
+    if (this.onGroupNote) this.onGroupNote(note);
+    else this.postNote(note);
   }
 
   /** The oldest note not yet taken (a read of /proc/N/note). */

@@ -13,8 +13,12 @@ import type { Dir } from './types.js';
 export const OAPPEND = 0x100;
 
 export interface Chan {
-  /** Read up to count bytes at the chan's offset; an empty Buffer is end of file. */
-  read(count: number): Promise<Buffer>;
+  /**
+   * Read up to count bytes at the chan's offset; an empty Buffer is end of file. A chan
+   * whose reads can wait for ever (a pipe, the terminal) gives up when signal aborts,
+   * failing with `interrupted` and consuming nothing.
+   */
+  read(count: number, signal?: AbortSignal): Promise<Buffer>;
   /** Write all of data at the chan's offset (or at the end, for append files). */
   write(data: Buffer): Promise<number>;
   /** Release the chan. Closing twice is harmless. */

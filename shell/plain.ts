@@ -31,7 +31,7 @@ export async function runPlain(m: AntsMachine): Promise<string> {
     }
     buf = '';
     try {
-      for (const l of parsed) if (l.cmd) await m.compile(l.cmd)(p);
+      for (const l of parsed) if (l.cmd) await m.runLine(p, m.compile(l.cmd));
       if (error) {
         await p.err(syntaxMessage(error, null));
         p.setStatus('syntax error');
@@ -43,7 +43,7 @@ export async function runPlain(m: AntsMachine): Promise<string> {
       }
       if (!(e instanceof RcError)) throw e;
       if (e instanceof RcInterrupt) {
-        m.interrupted = false;
+        p.ng.interrupted = false;
         p.setStatus('interrupted');
         await p.err('');
       } else {
