@@ -129,6 +129,9 @@ export class AntsMachine implements Machine, Shell {
     }
     if (sig === 'SIGINT') g.interrupted = true;
     else {
+      // What the line waits on gives up first (a FIFO's open in a pool thread would
+      // otherwise keep the program from exiting); finish() then rearms the group for sigexit.
+      g.interrupted = true;
       void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated')
         .then(() => (this.kernel ? settleNetd(this.kernel, 500) : undefined))
         .then(() => process.exit(1));

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { BIN } from './ui/pty.js';
 
 const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'main.js'));
@@ -80,4 +82,21 @@ describe.skipIf(!built)('batch ants-rc takes signals while in-process work never
     const r = await run(['-c', '{ rfork s; cat /dev/zero | wc -c } & sleep 0.3; echo interrupt > /proc/$apid/notepg; wait; echo shell lives']);
     expect(r.out).toContain('shell lives');
   });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} ends cat of a host FIFO that has no writer (the open waits off the event loop)`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-fifo-'));
+      const fifo = path.join(dir, 'f');
+      execFileSync('mkfifo', [fifo]);
+      let pid = 0;
+      let out = () => '';
+      const r = run(['-c', `echo go; cat ${fifo}; echo never`], { onStart: (p, o) => ((pid = p), (out = o)) });
+      await until(() => out().includes('go'));
+      await later(200);
+      process.kill(pid, sig);
+      const done = await r;
+      expect(done.out).not.toContain('never');
+      expect(done.code).not.toBe(0);
+    });
+  }
 });
