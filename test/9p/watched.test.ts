@@ -219,6 +219,25 @@ describe('in the shell, watched and released', () => {
     }
   });
 
+  it('a note interrupts the mount of a server that never answers Tversion (no deadline needed)', async () => {
+    const st = await StallServer.start({ mute: true });
+    try {
+      const rc = new Rc(`mount unix!${st.sock} /n/m & echo started; read; echo interrupt > /proc/$apid/note; wait; echo waited; read`);
+      await rc.saw('started');
+      await st.until(() => st.find('Tversion') !== undefined);
+      rc.go();
+      await rc.saw('waited');
+      // The connection is closed, not left to the deadline.
+      await st.until(() => st.closed === 1);
+      rc.go();
+      await rc.closed;
+      expect(rc.out).toBe('started\n\nwaited\n\n');
+      expect(rc.err.replace('mount: interrupted\n', '')).toBe('');
+    } finally {
+      await st.close();
+    }
+  });
+
   it('a note interrupting a stat on a stalled mount flushes it at the server, and the command ends', async () => {
     const st = await StallServer.start();
     try {
