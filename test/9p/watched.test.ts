@@ -139,6 +139,17 @@ describe('unions', () => {
     expect((await ns.stat('/tmp/u/here')).name).toBe('here');
     await srv.close();
   });
+
+  it('with a hung-up server unioned after / (as rerootwin unions a root), a name only it could hold says so', async () => {
+    const srv = await serveUnix(new BlockFs());
+    const { ns } = await setup();
+    await ns.mountServer(new MountFs(await Client.connect(await dial('unix!' + srv.sock))), '/', MAFTER);
+    expect((await ns.stat('/slow')).name).toBe('slow');
+    srv.conns[0]!.close();
+    expect(await fails(ns.stat('/lib'))).toBe("'/lib' i/o on hungup channel");
+    expect((await ns.stat('/tmp')).name).toBe('tmp');
+    await srv.close();
+  });
 });
 
 /** ants-rc running script, with a line on stdin whenever the test says go. */
