@@ -295,6 +295,7 @@ export async function dial(s: string | DialAddr, opts: DialOptions = {}): Promis
     };
     const giveUp = (why: string): void => {
       settle();
+      sock.on('error', () => {});
       sock.destroy();
       reject(new NsError(why));
     };
