@@ -107,7 +107,7 @@ export interface WaitMsg {
 export type ProcState = 'Running' | 'Moribund';
 
 export class KProc {
-  ns!: Namespace;
+  private _ns?: Namespace;
   cwd = '/';
   state: ProcState = 'Running';
   exitStatus?: string;
@@ -134,6 +134,19 @@ export class KProc {
     public env: EnvGroup,
     public srv: SrvGroup,
   ) {}
+
+  /** The process's view of its namespace group; the process holds the group while it uses it. */
+  get ns(): Namespace {
+    return this._ns!;
+  }
+
+  set ns(v: Namespace) {
+    const old = this._ns;
+    this._ns = v;
+    if (this.state === 'Moribund' || old?.group === v.group) return;
+    v.group.hold();
+    old?.group.drop();
+  }
 
   get ppid(): number {
     return this.parent?.pid ?? 0;
@@ -176,6 +189,7 @@ export class KProc {
     this.state = 'Moribund';
     this.exitStatus = status;
     this.onExit?.(this);
+    this._ns?.group.drop();
     if (reaped) {
       if (this.parent) this.parent.living--;
       return;

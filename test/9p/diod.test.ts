@@ -4,10 +4,12 @@
  * files on disk, and what is put on disk must show through the mount. diod missing is
  * a failure, not a skip: .ci/run installs it.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../ns/9p/client.js';
+import { MountFs } from '../../ns/9p/mnt.js';
 import { dial } from '../../ns/9p/transport.js';
 import { OREAD } from '../../ns/types.js';
 import { cat, fails, ls, mkdir, put } from '../ns/helpers.js';
@@ -79,4 +81,29 @@ conformance({
       done: async () => m.client.close(),
     };
   },
+});
+
+describe('diod and the watchdog', () => {
+  it('answers the ping of a client whose open is blocked (a FIFO with no writer yet), so the connection is kept', async () => {
+    const dir = path.join(d.dir, `t${n++}`);
+    fs.mkdirSync(dir);
+    spawnSync('mkfifo', [path.join(dir, 'fifo')]);
+    const sock = await dial(d.addr);
+    const client = await Client.connect(sock, { deadline: 100 });
+    const fsrv = new MountFs(client);
+    const root = await fsrv.attach('glenda', dir);
+    const w = await root.walk(['fifo']);
+    // diod opens the FIFO in a worker, which waits there for a writer; so does the Tlopen.
+    const opened = w.fid!.open(OREAD);
+    let heard = 0;
+    sock.on('data', () => heard++);
+    // Each answered ping is something heard with the open outstanding; three span more than a deadline.
+    while (heard < 3) await new Promise((r) => setTimeout(r, 10));
+    expect(client.hungup).toBe(false);
+    const writer = fs.openSync(path.join(dir, 'fifo'), fs.constants.O_WRONLY);
+    await opened;
+    expect(client.hungup).toBe(false);
+    fs.closeSync(writer);
+    client.close();
+  });
 });
