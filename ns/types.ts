@@ -93,7 +93,11 @@ export interface Fid {
   open(mode: number): Promise<OpenResult>;
   /** Create name in this directory fid; afterwards this fid is the new file, open in mode. */
   create(name: string, perm: number, mode: number): Promise<OpenResult>;
-  read(offset: number, count: number): Promise<Buffer>;
+  /**
+   * signal: the reader may give up (a flushed Tread). A read still waiting for data when it
+   * fires fails with `interrupted` and has taken nothing; files that never wait ignore it.
+   */
+  read(offset: number, count: number, signal?: AbortSignal): Promise<Buffer>;
   write(offset: number, data: Buffer): Promise<number>;
   stat(): Promise<Dir>;
   /** 9P wstat: fields left at their "don't touch" values (~0, "") are unchanged. */
@@ -122,7 +126,7 @@ export interface Fid {
    */
   writev?(offset: number, pieces: Buffer[]): Promise<number>;
   /** read, giving up to count bytes as the pieces the server holds them in, not joined. */
-  readv?(offset: number, count: number): Promise<Buffer[]>;
+  readv?(offset: number, count: number, signal?: AbortSignal): Promise<Buffer[]>;
   /** The same walk done synchronously, by servers that never block (kernel devices, #U). */
   walkSync?(names: string[]): { fid?: Fid; qids: Qid[] };
   /** The host path of the file this fid stands for (#U only). */

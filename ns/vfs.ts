@@ -26,7 +26,7 @@ export interface Chan {
   /** Put bytes back at the front, for the next read (pipes: what a host program left unread). */
   unread?(data: Buffer): void;
   /** Read or write at an explicit offset, leaving the chan's own alone (files on a server; not unions). */
-  pread?(offset: number, count: number): Promise<Buffer>;
+  pread?(offset: number, count: number, signal?: AbortSignal): Promise<Buffer>;
   pwrite?(offset: number, data: Buffer): Promise<number>;
   /** Resolves when a read would not wait (data or end of file), consuming nothing. */
   ready?(): Promise<void>;

@@ -114,14 +114,14 @@ class NsFid implements Fid {
     return { qid: this.qid, iounit: 0 };
   }
 
-  async read(offset: number, count: number): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: AbortSignal): Promise<Buffer> {
     if (this.dirOpen) {
       return dirRead(this.dirState, offset, count, async () =>
         (await this.x.vfs.readdir(this.path)).map((d) => ({ ...d, qid: this.x.qidOf(d) })));
     }
     const ch = this.chan;
     if (!ch?.pread) throw new NsError(Ebadusefd);
-    return ch.pread(offset, count);
+    return ch.pread(offset, count, signal);
   }
 
   async write(offset: number, data: Buffer): Promise<number> {
@@ -178,8 +178,8 @@ class RoFid implements Fid {
   create(): Promise<OpenResult> {
     return Promise.reject(new NsError(Erdonly));
   }
-  read(offset: number, count: number): Promise<Buffer> {
-    return this.f.read(offset, count);
+  read(offset: number, count: number, signal?: AbortSignal): Promise<Buffer> {
+    return this.f.read(offset, count, signal);
   }
   write(): Promise<number> {
     return Promise.reject(new NsError(Erdonly));

@@ -1,0 +1,156 @@
+/*
+ * The server side of "nothing hangs" (issue 12), as a raw 9P peer sees it: a flushed read
+ * takes nothing at its file, a clunk racing an open leaves nothing open, an unauthenticated
+ * client on loopback is served by a server that has a key, errors name paths as the client
+ * sees them, and malformed input gets Rerror or a closed connection, never a crash.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encode } from '../../ns/9p/codec.js';
+import { NsExport } from '../../ns/9p/export.js';
+import { type Fcall, NOFID, NOTAG } from '../../ns/9p/fcall.js';
+import { listen9p } from '../../ns/9p/post.js';
+import type { ServeOptions } from '../../ns/9p/server.js';
+import { MREPL } from '../../ns/mount.js';
+import { worldServer } from '../../ns/net/index.js';
+import type { Namespace } from '../../ns/namespace.js';
+import { Ramfs } from '../../ns/srv/ramfs.js';
+import { type FileServer, OREAD, ORDWR, OWRITE } from '../../ns/types.js';
+import { clone, netSetup, shutdownWorlds } from '../net/helpers.js';
+import { BlockFs } from './blockfs.js';
+import { serveUnix, type Served } from './helpers.js';
+import { Raw } from './raw.js';
+
+let served: Served | undefined;
+const closers: Array<() => unknown> = [];
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+  for (const c of closers.splice(0)) await c();
+  shutdownWorlds();
+});
+
+async function peer(fsrv: FileServer, opts: ServeOptions = {}): Promise<Raw> {
+  served = await serveUnix(fsrv, opts);
+  const r = await Raw.connect(served.sock);
+  closers.push(() => r.close());
+  expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 8192, version: '9P2000' })).toMatchObject({ type: 'Rversion' });
+  return r;
+}
+
+/** What p gives, or 'hung' if it does not settle in time (a hang guard, not a timing assertion). */
+async function within<T>(p: Promise<T>): Promise<T | 'hung'> {
+  let t: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((ok) => (t = setTimeout(() => ok('hung'), 5000)));
+  try {
+    return await Promise.race([p, hung]);
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+const next = async (r: Raw): Promise<Fcall | 'hung'> => (await within(r.next())) ?? 'hung';
+
+const attach = (r: Raw, fid = 1) => r.rpc({ type: 'Tattach', tag: 1, fid, afid: NOFID, uname: 'glenda', aname: '' });
+
+async function walkOpen(r: Raw, fid: number, names: string[], mode: number): Promise<void> {
+  expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: fid, wname: names })).toMatchObject({ type: 'Rwalk' });
+  expect(await r.rpc({ type: 'Topen', tag: 1, fid, mode })).toMatchObject({ type: 'Ropen' });
+}
+
+/**
+ * Tread on rfid (nothing there yet), Tflush it, then `put` data at the other end: a new
+ * Tread must get all of it, none having gone to the flushed read.
+ */
+async function flushedReadTakesNothing(r: Raw, rfid: number, put: () => Promise<unknown>, want: string): Promise<void> {
+  r.send({ type: 'Tread', tag: 10, fid: rfid, offset: 0, count: 100 });
+  // A round trip, so the read is waiting at the file (not behind anything) when flushed.
+  expect(await r.rpc({ type: 'Tstat', tag: 9, fid: 1 })).toMatchObject({ type: 'Rstat' });
+  r.send({ type: 'Tflush', tag: 11, oldtag: 10 });
+  expect(await next(r)).toEqual({ type: 'Rflush', tag: 11 });
+  await put();
+  r.send({ type: 'Tread', tag: 12, fid: rfid, offset: 0, count: 100 });
+  const got = await next(r);
+  expect(got).toMatchObject({ type: 'Rread', tag: 12 });
+  expect((got as { data: Buffer }).data.toString()).toBe(want);
+}
+
+describe('a flushed read is cancelled at its file', () => {
+  it('on a pipe: the data written after the flush all goes to the next read', async () => {
+    const { ns } = await netSetup();
+    await ns.bind('#|', '/mnt', MREPL);
+    const r = await peer(new NsExport(ns, '/'));
+    await attach(r);
+    await walkOpen(r, 2, ['mnt', 'data1'], OREAD);
+    await walkOpen(r, 3, ['mnt', 'data'], OWRITE);
+    await flushedReadTakesNothing(r, 2, () => r.rpc({ type: 'Twrite', tag: 13, fid: 3, offset: 0, data: Buffer.from('hello') }), 'hello');
+  });
+
+  async function conversation(ns: Namespace): Promise<{ local: import('../../ns/vfs.js').Chan; farDir: string }> {
+    const l = await clone(ns, '/net/tcp');
+    await l.ctl.write(Buffer.from('announce 564'));
+    const c = await clone(ns, '/net/tcp');
+    await c.ctl.write(Buffer.from('connect 127.0.0.1!564'));
+    const lc = await ns.open(l.dir + '/listen', ORDWR);
+    const n = (await lc.read(32)).toString();
+    closers.push(() => lc.close(), () => l.ctl.close(), () => c.ctl.close());
+    const local = await ns.open(c.dir + '/data', ORDWR);
+    closers.push(() => local.close());
+    return { local, farDir: n };
+  }
+
+  it('on a /net conversation exported from a namespace', async () => {
+    const { ns } = await netSetup();
+    const { local, farDir } = await conversation(ns);
+    const r = await peer(new NsExport(ns, '/'));
+    await attach(r);
+    await walkOpen(r, 2, ['net', 'tcp', farDir, 'data'], ORDWR);
+    await flushedReadTakesNothing(r, 2, () => local.write(Buffer.from('hello')), 'hello');
+  });
+
+  it('on a /net conversation served as the /net daemon serves it (reads in pieces)', async () => {
+    const { ns, world } = await netSetup();
+    const { local, farDir } = await conversation(ns);
+    const r = await peer(worldServer(world));
+    expect(await r.rpc({ type: 'Tattach', tag: 1, fid: 1, afid: NOFID, uname: 'glenda', aname: 'I0' })).toMatchObject({ type: 'Rattach' });
+    await walkOpen(r, 2, ['tcp', farDir, 'data'], ORDWR);
+    await flushedReadTakesNothing(r, 2, () => local.write(Buffer.from('hello')), 'hello');
+  });
+
+  it('a read that finishes as it is flushed is answered before Rflush, so its data is not lost', async () => {
+    const b = new BlockFs();
+    b.onFlush = Buffer.from('just in time');
+    const r = await peer(b);
+    await attach(r);
+    await walkOpen(r, 2, ['slow'], OREAD);
+    r.send({ type: 'Tread', tag: 10, fid: 2, offset: 0, count: 100 });
+    expect(await r.rpc({ type: 'Tstat', tag: 9, fid: 1 })).toMatchObject({ type: 'Rstat' });
+    expect(b.reads).toBe(1);
+    r.send({ type: 'Tflush', tag: 11, oldtag: 10 });
+    const got = [await next(r), await next(r)];
+    expect(got[0]).toMatchObject({ type: 'Rread', tag: 10 });
+    expect((got[0] as { data: Buffer }).data.toString()).toBe('just in time');
+    expect(got[1]).toEqual({ type: 'Rflush', tag: 11 });
+  });
+
+  it('a client that leaves with a read waiting takes nothing from the pipe', async () => {
+    const { ns } = await netSetup();
+    await ns.bind('#|', '/mnt', MREPL);
+    const w = await ns.open('/mnt/data', OWRITE);
+    closers.push(() => w.close());
+    const r = await peer(new NsExport(ns, '/'));
+    await attach(r);
+    await walkOpen(r, 2, ['mnt', 'data1'], OREAD);
+    const keep = await ns.open('/mnt/data1', OREAD);
+    closers.push(() => keep.close());
+    r.send({ type: 'Tread', tag: 10, fid: 2, offset: 0, count: 100 });
+    await new Promise((ok) => setImmediate(ok));
+    r.close();
+    await r.ended;
+    await new Promise((ok) => setTimeout(ok, 20));
+    await w.write(Buffer.from('still here'));
+    expect(String(await within(keep.read(100)))).toBe('still here');
+  });
+});
