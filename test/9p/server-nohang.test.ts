@@ -13,7 +13,7 @@ import { NsExport } from '../../ns/9p/export.js';
 import { type Fcall, NOFID, NOTAG } from '../../ns/9p/fcall.js';
 import { listen9p } from '../../ns/9p/post.js';
 import type { ServeOptions } from '../../ns/9p/server.js';
-import { MREPL } from '../../ns/mount.js';
+import { MCREATE, MREPL } from '../../ns/mount.js';
 import { worldServer } from '../../ns/net/index.js';
 import type { Namespace } from '../../ns/namespace.js';
 import { Ramfs } from '../../ns/srv/ramfs.js';
@@ -152,5 +152,40 @@ describe('a flushed read is cancelled at its file', () => {
     await new Promise((ok) => setTimeout(ok, 20));
     await w.write(Buffer.from('still here'));
     expect(String(await within(keep.read(100)))).toBe('still here');
+  });
+});
+
+describe('a clunk pipelined behind an open', () => {
+  const hostFds = (): number => fs.readdirSync('/proc/self/fd').length;
+
+  it('closes what the open opens: 300 Topen+Tclunk and Tcreate+Tclunk races leave no host file open', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-9p-race-'));
+    closers.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'f'), 'x');
+    const { ns } = await netSetup();
+    await ns.bind('#U' + dir, '/tmp', MREPL | MCREATE);
+    const r = await peer(new NsExport(ns, '/tmp'));
+    await attach(r);
+    const before = hostFds();
+    for (let i = 0; i < 300; i++) {
+      const fid = 2 + i;
+      const create = i % 2 === 1;
+      r.send(Buffer.concat([
+        encode({ type: 'Twalk', tag: 1, fid: 1, newfid: fid, wname: create ? [] : ['f'] }),
+        encode(create
+          ? { type: 'Tcreate', tag: 2, fid, name: 'c' + i, perm: 0o644, mode: ORDWR }
+          : { type: 'Topen', tag: 2, fid, mode: OREAD }),
+        encode({ type: 'Tclunk', tag: 3, fid }),
+      ]));
+      const got = [await next(r), await next(r), await next(r)] as Fcall[];
+      expect(got.map((f) => f.type).sort()).toEqual(create ? ['Rclunk', 'Rcreate', 'Rwalk'] : ['Rclunk', 'Ropen', 'Rwalk']);
+    }
+    // Every fid is gone: the clunk made them free again.
+    expect(await r.rpc({ type: 'Tstat', tag: 1, fid: 2 })).toMatchObject({ ename: 'unknown fid' });
+    r.close();
+    await r.ended;
+    // Closing is asynchronous on the host: give it a moment (a hang guard, not a timing).
+    for (let i = 0; i < 200 && hostFds() - before >= 10; i++) await new Promise((ok) => setTimeout(ok, 10));
+    expect(hostFds() - before).toBeLessThan(10);
   });
 });
