@@ -4,6 +4,9 @@ import { type Dir, type Fid, type FileServer, NsError, type Qid, QTDIR } from '.
 export class BlockFs implements FileServer {
   readonly waiting: Array<(b: Buffer) => void> = [];
   reads = 0;
+  /** Set: writes wait until released too. */
+  blockWrites = false;
+  writes = 0;
   /** Set: a read that is flushed finishes at that moment with these bytes (data that arrived as the flush did). */
   onFlush?: Buffer;
 
@@ -43,6 +46,9 @@ class BlockFid implements Fid {
     });
   }
   async write(_o: number, d: Buffer): Promise<number> {
+    if (!this.fs.blockWrites) return d.length;
+    this.fs.writes++;
+    await new Promise((r) => this.fs.waiting.push(r));
     return d.length;
   }
   async stat(): Promise<Dir> {

@@ -51,6 +51,7 @@ async function within<T>(p: Promise<T>): Promise<T | 'hung'> {
   }
 }
 
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const next = async (r: Raw): Promise<Fcall | 'hung'> => (await within(r.next())) ?? 'hung';
 
 const attach = (r: Raw, fid = 1) => r.rpc({ type: 'Tattach', tag: 1, fid, afid: NOFID, uname: 'glenda', aname: '' });
@@ -187,5 +188,42 @@ describe('a clunk pipelined behind an open', () => {
     // Closing is asynchronous on the host: give it a moment (a hang guard, not a timing).
     for (let i = 0; i < 200 && hostFds() - before >= 10; i++) await new Promise((ok) => setTimeout(ok, 10));
     expect(hostFds() - before).toBeLessThan(10);
+  });
+});
+
+describe('the request window', () => {
+  it('idle readers do not use it up: with 300 reads waiting, other requests are answered', async () => {
+    const b = new BlockFs();
+    const r = await peer(b);
+    await attach(r);
+    await walkOpen(r, 2, ['slow'], OREAD);
+    r.send(Buffer.concat(Array.from({ length: 300 }, (_, i) => encode({ type: 'Tread', tag: 100 + i, fid: 2, offset: 0, count: 10 }))));
+    expect(await within(r.rpc({ type: 'Tstat', tag: 1, fid: 1 }))).toMatchObject({ type: 'Rstat', tag: 1 });
+    expect(b.reads).toBe(300);
+    b.release();
+  });
+
+  it('bounds the Twrite data held by writes that wait', async () => {
+    const b = new BlockFs();
+    b.blockWrites = true;
+    const r = await peer(b, { msize: 8192 });
+    await attach(r);
+    await walkOpen(r, 2, ['slow'], ORDWR);
+    r.send(Buffer.concat(Array.from({ length: 200 }, (_, i) => encode({ type: 'Twrite', tag: 100 + i, fid: 2, offset: 0, data: Buffer.alloc(8000) }))));
+    r.send({ type: 'Tstat', tag: 1, fid: 1 });
+    // However long one waits, the server has taken no more than its bound.
+    await sleep(300);
+    expect(b.writes).toBeGreaterThan(20);
+    expect(b.writes).toBeLessThan(40);
+    const answered: string[] = [];
+    b.blockWrites = false;
+    b.release();
+    while (answered.length < 201) {
+      const f = await next(r);
+      if (f === 'hung') break;
+      answered.push(f.type);
+    }
+    expect(answered.filter((t) => t === 'Rwrite').length).toBe(200);
+    expect(answered).toContain('Rstat');
   });
 });
