@@ -31,6 +31,8 @@
  *
  * Authentication (auth.ts) is optional: with a key, Tauth makes an auth fid running the
  * challenge-response, and with requireAuth an attach must name a finished auth fid.
+ * Without requireAuth (loopback, a Unix socket) an attach is served with no afid or with
+ * an auth fid whose exchange never finished.
  */
 import type { Duplex } from 'node:stream';
 import { Eio } from '../errors.js';
@@ -397,7 +399,11 @@ export class ServerConn {
       case 'Tattach': {
         if (f.afid !== NOFID) {
           const a = this.fids.get(f.afid);
-          if (!a?.auth || !a.auth.done || a.auth.uname !== f.uname || a.auth.aname !== f.aname) throw new NsError(Ebadafid);
+          const good = a?.auth?.done && a.auth.uname === f.uname && a.auth.aname === f.aname;
+          // Where authentication is not required, a client that tried and did not finish
+          // is served as one that never tried: plan9port's 9p attaches with its afid
+          // whatever came of the exchange (it has no factotum key for us).
+          if (!good && (this.opts.requireAuth || !a?.auth)) throw new NsError(Ebadafid);
         } else if (this.opts.requireAuth) throw new NsError(Eauthreq);
         const s = this.reserve(f.fid);
         const release = ServerConn.hold(s, 'made');

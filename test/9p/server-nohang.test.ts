@@ -5,6 +5,7 @@
  * sees them, and malformed input gets Rerror or a closed connection, never a crash.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -227,3 +228,57 @@ describe('the request window', () => {
     expect(answered).toContain('Rstat');
   });
 });
+
+describe('a listener with a key, on loopback or a Unix socket', () => {
+  const KEY = Buffer.from('a shared secret of some length');
+
+  /** Version, then Tauth (answered, since there is a key), then attach with that afid left unfinished, and without one. */
+  async function unauthenticated(r: Raw): Promise<Fcall[]> {
+    await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 8192, version: '9P2000' });
+    expect(await r.rpc({ type: 'Tauth', tag: 1, afid: 5, uname: 'glenda', aname: '' })).toMatchObject({ type: 'Rauth' });
+    return [
+      (await r.rpc({ type: 'Tattach', tag: 1, fid: 1, afid: 5, uname: 'glenda', aname: '' }))!,
+      (await r.rpc({ type: 'Tattach', tag: 1, fid: 2, afid: NOFID, uname: 'glenda', aname: '' }))!,
+      (await r.rpc({ type: 'Tattach', tag: 1, fid: 3, afid: 77, uname: 'glenda', aname: '' }))!,
+    ];
+  }
+
+  it('serves a client that does not authenticate, as plan9port\'s 9p does not', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-9p-key-'));
+    closers.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    for (const addr of ['tcp!127.0.0.1!0', `unix!${dir}/sock`]) {
+      const l = await listen9p(addr, new Ramfs('glenda'), { authKey: KEY });
+      closers.push(() => l.close());
+      const a = l.server.address();
+      const s = typeof a === 'string' || !a ? await connectUnix(`${dir}/sock`) : await connectTcp(a.port);
+      const r = new Raw(s);
+      closers.push(() => r.close());
+      const got = await unauthenticated(r);
+      expect(got[0]).toMatchObject({ type: 'Rattach' });
+      expect(got[1]).toMatchObject({ type: 'Rattach' });
+      // A fid that is no auth fid at all is still no authentication fid.
+      expect(got[2]).toMatchObject({ type: 'Rerror', ename: 'bad authentication fid' });
+    }
+  });
+
+  it('where authentication is required (beyond loopback), neither is served', async () => {
+    const r = await peer(new Ramfs('glenda'), { authKey: KEY, requireAuth: true });
+    expect(await r.rpc({ type: 'Tauth', tag: 1, afid: 5, uname: 'glenda', aname: '' })).toMatchObject({ type: 'Rauth' });
+    expect(await r.rpc({ type: 'Tattach', tag: 1, fid: 1, afid: 5, uname: 'glenda', aname: '' })).toMatchObject({ ename: 'bad authentication fid' });
+    expect(await r.rpc({ type: 'Tattach', tag: 1, fid: 2, afid: NOFID, uname: 'glenda', aname: '' })).toMatchObject({ ename: 'authentication required' });
+  });
+});
+
+function connectTcp(port: number): Promise<net.Socket> {
+  return new Promise((ok, fail) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => ok(s)).once('error', fail);
+  });
+}
+
+function connectUnix(p: string): Promise<net.Socket> {
+  return new Promise((ok, fail) => {
+    const s = net.connect(p);
+    s.once('connect', () => ok(s)).once('error', fail);
+  });
+}
