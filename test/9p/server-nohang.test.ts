@@ -282,3 +282,32 @@ function connectUnix(p: string): Promise<net.Socket> {
     s.once('connect', () => ok(s)).once('error', fail);
   });
 }
+
+describe('errors from an export', () => {
+  it('name files as the client sees them, never by where the export lies on this side', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-9p-err-'));
+    closers.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'f'), 'x');
+    const { ns } = await netSetup();
+    await ns.bind('#U' + dir, '/tmp', MREPL | MCREATE);
+    const r = await peer(new NsExport(ns, '/tmp'));
+    await attach(r);
+    const texts: string[] = [];
+    const say = (f: Fcall | undefined) => texts.push(f?.type === 'Rerror' ? f.ename : '');
+    // A walk that finds nothing: Plan 9's words, the client names the file.
+    const w = await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['nonexistent'] });
+    expect(w).toMatchObject({ ename: 'file does not exist' });
+    // A file gone between walk and open, or remove.
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 3, wname: ['f'] });
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 4, wname: ['f'] });
+    fs.rmSync(path.join(dir, 'f'));
+    say(await r.rpc({ type: 'Topen', tag: 1, fid: 3, mode: OREAD }));
+    say(await r.rpc({ type: 'Tremove', tag: 1, fid: 4 }));
+    expect(texts.filter((t) => t !== '').length).toBe(2);
+    for (const t of texts) {
+      expect(t).not.toContain(dir);
+      expect(t).not.toContain('/tmp');
+    }
+    expect(texts).toEqual(["'/f' does not exist", "'/f' does not exist"]);
+  });
+});
