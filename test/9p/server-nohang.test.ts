@@ -311,3 +311,103 @@ describe('errors from an export', () => {
     expect(texts).toEqual(["'/f' does not exist", "'/f' does not exist"]);
   });
 });
+
+describe('malformed and hostile input', () => {
+  const frame = (type: number, tag: number, body: number[] | Buffer): Buffer => {
+    const b = Buffer.alloc(7 + body.length);
+    b.writeUInt32LE(b.length, 0);
+    b[4] = type;
+    b.writeUInt16LE(tag, 5);
+    Buffer.from(body).copy(b, 7);
+    return b;
+  };
+
+  it('answers Rerror to well-framed nonsense and goes on serving', async () => {
+    const r = await peer(new Ramfs('glenda'));
+    // Twalk saying 65535 names with none there; a header alone for Tattach; a string longer than its message.
+    r.send(frame(110, 2, [1, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff]));
+    expect(await next(r)).toMatchObject({ type: 'Rerror', tag: 2 });
+    r.send(frame(104, 3, []));
+    expect(await next(r)).toMatchObject({ type: 'Rerror', tag: 3 });
+    r.send(frame(104, 4, [1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x61]));
+    expect(await next(r)).toMatchObject({ type: 'Rerror', tag: 4 });
+    // 9P2000.L's Tlopen to a 9P2000 server; an R-message; Rflush sent as if a request.
+    r.send(frame(12, 5, [1, 0, 0, 0, 0, 0, 0, 0]));
+    expect(await next(r)).toMatchObject({ type: 'Rerror', tag: 5 });
+    r.send(frame(109, 6, []));
+    expect(await next(r)).toMatchObject({ type: 'Rerror', tag: 6 });
+    expect(await attach(r)).toMatchObject({ type: 'Rattach' });
+  });
+
+  it('refuses reuse: a tag in flight, a fid in use as newfid, auth fid or attach fid, NOFID as a fid', async () => {
+    const b = new BlockFs();
+    const r = await peer(b, { authKey: Buffer.from('a shared secret of some length') });
+    await attach(r);
+    await walkOpen(r, 2, ['slow'], OREAD);
+    r.send({ type: 'Tread', tag: 7, fid: 2, offset: 0, count: 10 });
+    expect(await r.rpc({ type: 'Tread', tag: 7, fid: 2, offset: 0, count: 10 })).toMatchObject({ tag: 7, ename: 'tag in use' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] })).toMatchObject({ ename: 'fid in use' });
+    expect(await r.rpc({ type: 'Tauth', tag: 1, afid: 1, uname: 'glenda', aname: '' })).toMatchObject({ ename: 'fid in use' });
+    expect(await r.rpc({ type: 'Tattach', tag: 1, fid: 2, afid: NOFID, uname: 'glenda', aname: '' })).toMatchObject({ ename: 'fid in use' });
+    expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: NOFID, wname: [] })).toMatchObject({ ename: 'unknown fid' });
+    // A flush of a flush, or of itself, is answered and harms nothing.
+    expect(await r.rpc({ type: 'Tflush', tag: 8, oldtag: 8 })).toEqual({ type: 'Rflush', tag: 8 });
+    b.release();
+    expect(await next(r)).toMatchObject({ type: 'Rread', tag: 7 });
+    expect(await r.rpc({ type: 'Tstat', tag: 1, fid: 1 })).toMatchObject({ type: 'Rstat' });
+  });
+
+  it.each(['ramfs', 'an exported namespace with a pipe'])('survives a storm of mutated messages on many connections, and serves the next client (%s)', async (what) => {
+    let fsrv: FileServer = new Ramfs('glenda');
+    if (what !== 'ramfs') {
+      const { ns } = await netSetup();
+      await ns.bind('#|', '/mnt', MREPL);
+      fsrv = new NsExport(ns, '/');
+    }
+    served = await serveUnix(fsrv, { msize: 8192 });
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const good: Fcall[] = [
+      { type: 'Tversion', tag: NOTAG, msize: 8192, version: '9P2000' },
+      { type: 'Tattach', tag: 1, fid: 1, afid: NOFID, uname: 'glenda', aname: '' },
+      { type: 'Twalk', tag: 2, fid: 1, newfid: 2, wname: ['a', 'b'] },
+      { type: 'Twalk', tag: 12, fid: 1, newfid: 2, wname: ['mnt', 'data1'] },
+      { type: 'Twalk', tag: 13, fid: 1, newfid: 4, wname: ['mnt', 'data'] },
+      { type: 'Topen', tag: 14, fid: 4, mode: 1 },
+      { type: 'Twrite', tag: 15, fid: 4, offset: 0, data: Buffer.from('pipe data') },
+      { type: 'Tcreate', tag: 3, fid: 2, name: 'x', perm: 0o644, mode: 2 },
+      { type: 'Topen', tag: 4, fid: 2, mode: 0 },
+      { type: 'Tread', tag: 5, fid: 2, offset: 0, count: 100 },
+      { type: 'Twrite', tag: 6, fid: 2, offset: 0, data: Buffer.from('some data') },
+      { type: 'Tstat', tag: 7, fid: 1 },
+      { type: 'Tclunk', tag: 8, fid: 2 },
+      { type: 'Tremove', tag: 9, fid: 2 },
+      { type: 'Tflush', tag: 10, oldtag: 5 },
+      { type: 'Tauth', tag: 11, afid: 3, uname: 'glenda', aname: '' },
+    ];
+    const encoded = good.map((f) => encode(f));
+    for (let c = 0; c < 20; c++) {
+      const r = await Raw.connect(served.sock);
+      closers.push(() => r.close());
+      const parts: Buffer[] = [encoded[0]!, encoded[1]!];
+      for (let i = 0; i < 200; i++) {
+        const m = Buffer.from(encoded[rand(encoded.length)]!);
+        // Flip a few bytes past the size field; sometimes the size field too.
+        for (let k = rand(4); k >= 0; k--) m[4 + rand(m.length - 4)] = rand(256);
+        if (rand(20) === 0) m.writeUInt32LE(rand(64), 0);
+        parts.push(m);
+      }
+      // A size field no message can have: by then the server has taken all the rest, and closes.
+      parts.push(Buffer.from([3, 0, 0, 0, 0, 0, 0]));
+      r.send(Buffer.concat(parts));
+      expect(await within(r.ended.then(() => 'closed'))).toBe('closed');
+    }
+    const r = await Raw.connect(served.sock);
+    closers.push(() => r.close());
+    expect(await r.rpc({ type: 'Tversion', tag: NOTAG, msize: 8192, version: '9P2000' })).toMatchObject({ type: 'Rversion' });
+    expect(await attach(r)).toMatchObject({ type: 'Rattach' });
+  });
+});
