@@ -6,10 +6,10 @@
  * abort may land in the same turn).
  */
 import { Eintr } from './errors.js';
-import { NsError } from './types.js';
+import { NsError, type Signal } from './types.js';
 
 /** Push a sleeper made by make onto list and wait until it is woken (or failed), or signal fires. */
-export function sleepOn<W>(list: W[], make: (wake: () => void, fail: (e: Error) => void) => W, signal?: AbortSignal): Promise<void> {
+export function sleepOn<W>(list: W[], make: (wake: () => void, fail: (e: Error) => void) => W, signal?: Signal): Promise<void> {
   if (!signal) return new Promise((wake, fail) => void list.push(make(wake, fail)));
   if (signal.aborted) return Promise.reject(new NsError(Eintr));
   return new Promise((wake, fail) => {
@@ -34,6 +34,6 @@ export function sleepOn<W>(list: W[], make: (wake: () => void, fail: (e: Error) 
 }
 
 /** Fail with `interrupted` when signal has fired: for a sleeper just woken, before it takes anything. */
-export function checkSignal(signal?: AbortSignal): void {
+export function checkSignal(signal?: Signal): void {
   if (signal?.aborted) throw new NsError(Eintr);
 }

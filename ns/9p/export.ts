@@ -21,7 +21,7 @@ import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import { Ebadusefd, Edoesnotexist, Efilename, Eisdir, Enonexist } from '../errors.js';
 import {
   DMDIR, type Dir, type Fid, type FileServer, NsError, OREAD, ORCLOSE, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid,
-  QTDIR,
+  QTDIR, type Signal,
 } from '../types.js';
 import { cleanname, type Chan, type Vfs } from '../vfs.js';
 
@@ -139,7 +139,7 @@ class NsFid implements Fid {
     return { qid: this.qid, iounit: 0 };
   }
 
-  async read(offset: number, count: number, signal?: AbortSignal): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     if (this.dirOpen) {
       return dirRead(this.dirState, offset, count, async () =>
         (await this.x.seen(this.x.vfs.readdir(this.path))).map((d) => ({ ...d, qid: this.x.qidOf(d) })));
@@ -203,7 +203,7 @@ class RoFid implements Fid {
   create(): Promise<OpenResult> {
     return Promise.reject(new NsError(Erdonly));
   }
-  read(offset: number, count: number, signal?: AbortSignal): Promise<Buffer> {
+  read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     return this.f.read(offset, count, signal);
   }
   write(): Promise<number> {

@@ -9,7 +9,7 @@
 import { Eclosedpipe } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { checkSignal, sleepOn } from '../sleepon.js';
-import { NsError } from '../types.js';
+import { NsError, type Signal } from '../types.js';
 import type { Device } from './index.js';
 import { dirNode, mkqid, type Node, TreeFid } from './tree.js';
 
@@ -28,7 +28,7 @@ class Queue {
   constructor(private readonly limit: number) {}
 
   /** A read given up (signal) while it waits takes nothing: what comes next is the next reader's. */
-  async read(count: number, signal?: AbortSignal): Promise<Buffer> {
+  async read(count: number, signal?: Signal): Promise<Buffer> {
     while (this.chunks.length === 0) {
       if (this.hungup || count === 0) return Buffer.alloc(0);
       await sleepOn(this.readers, (wake) => wake, signal);
@@ -76,7 +76,7 @@ export class Pipe {
     this.q = [new Queue(limit), new Queue(limit)];
   }
 
-  open(end: 0 | 1): { read(off: number, n: number, signal?: AbortSignal): Promise<Buffer>; write(off: number, d: Buffer): Promise<number>; close(): void } {
+  open(end: 0 | 1): { read(off: number, n: number, signal?: Signal): Promise<Buffer>; write(off: number, d: Buffer): Promise<number>; close(): void } {
     this.opens[end]!++;
     let closed = false;
     return {

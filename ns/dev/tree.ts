@@ -10,10 +10,10 @@
  */
 import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import { Eexist, Eisdir, Enonexist, Enotdir, Eperm } from '../errors.js';
-import { DMDIR, type Dir, type Fid, type FileServer, NsError, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid, QTDIR } from '../types.js';
+import { DMDIR, type Dir, type Fid, type FileServer, NsError, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid, QTDIR, type Signal } from '../types.js';
 
 export interface Handle {
-  read?(offset: number, count: number, signal?: AbortSignal): Buffer | Promise<Buffer>;
+  read?(offset: number, count: number, signal?: Signal): Buffer | Promise<Buffer>;
   write?(offset: number, data: Buffer): number | Promise<number>;
   close?(): void;
 }
@@ -150,7 +150,7 @@ export class TreeFid implements Fid {
     return this.open(mode & ~OTRUNC);
   }
 
-  async read(offset: number, count: number, signal?: AbortSignal): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     const n = this.node;
     if (isDirNode(n)) {
       return dirRead(this.dirState, offset, count, () =>

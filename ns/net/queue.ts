@@ -13,7 +13,7 @@
  * a full queue drops new messages, as an unreliable datagram service may.
  */
 import { checkSignal, sleepOn } from '../sleepon.js';
-import { NsError } from '../types.js';
+import { NsError, type Signal } from '../types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -75,7 +75,7 @@ export class ByteQueue {
   }
 
   /** Up to count bytes from the front; waits for data; empty at end of file. A read given up (signal) takes nothing. */
-  async get(count: number, signal?: AbortSignal): Promise<Buffer> {
+  async get(count: number, signal?: Signal): Promise<Buffer> {
     while (this.bytes === 0) {
       if (this.ended || this.closed !== null) return EMPTY;
       await sleepOn(this.readers, waiter, signal);
@@ -85,7 +85,7 @@ export class ByteQueue {
   }
 
   /** Up to count bytes from the front as the chunks they are queued in; waits for data; none at end of file. */
-  async getv(count: number, signal?: AbortSignal): Promise<Buffer[]> {
+  async getv(count: number, signal?: Signal): Promise<Buffer[]> {
     while (this.bytes === 0) {
       if (this.ended || this.closed !== null) return [];
       await sleepOn(this.readers, waiter, signal);
@@ -177,7 +177,7 @@ export class DgramQueue {
     return true;
   }
 
-  async get(signal?: AbortSignal): Promise<Dgram | undefined> {
+  async get(signal?: Signal): Promise<Dgram | undefined> {
     while (this.items.length === 0) {
       if (this.closed) return undefined;
       await sleepOn(this.readers, waiter, signal);
