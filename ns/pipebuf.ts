@@ -7,7 +7,8 @@
  * closes, writers fail with Plan 9's `write on closed pipe`.
  */
 import type { Chan } from './vfs.js';
-import { NsError } from './types.js';
+import { checkSignal, sleepOn } from './sleepon.js';
+import { NsError, type Signal } from './types.js';
 
 export class PipeBuf {
   private chunks: Buffer[] = [];
@@ -62,11 +63,13 @@ export class PipeBuf {
     for (const f of fs) f();
   }
 
-  async read(n: number): Promise<Buffer> {
+  /** A read given up (signal) while it waits takes nothing: what comes next is the next reader's. */
+  async read(n: number, signal?: Signal): Promise<Buffer> {
     while (this.bytes === 0) {
       if (this.writers === 0) return Buffer.alloc(0);
-      await new Promise<void>((res) => this.wantRead.push(res));
+      await sleepOn(this.wantRead, (wake) => wake, signal);
     }
+    checkSignal(signal);
     const c = this.chunks[0];
     let out: Buffer;
     if (c.length - this.head <= n) {
@@ -82,8 +85,8 @@ export class PipeBuf {
     return out;
   }
 
-  async ready(): Promise<void> {
-    while (this.bytes === 0 && this.writers > 0) await new Promise<void>((res) => this.wantRead.push(res));
+  async ready(signal?: Signal): Promise<void> {
+    while (this.bytes === 0 && this.writers > 0) await sleepOn(this.wantRead, (wake) => wake, signal);
   }
 
   unread(b: Buffer): void {
