@@ -128,6 +128,7 @@ class Cancel implements Signal {
     for (const l of ls) l();
   }
 }
+
 const EMPTY = Buffer.alloc(0);
 
 /** Serve fs on stream until it closes; returns a handle that can hang up. */
