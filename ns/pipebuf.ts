@@ -7,8 +7,8 @@
  * closes, writers fail with Plan 9's `write on closed pipe`.
  */
 import type { Chan } from './vfs.js';
-import { NsError } from './types.js';
-import { Eintr } from './errors.js';
+import { checkSignal, sleepOn } from './sleepon.js';
+import { NsError, type Signal } from './types.js';
 import { turnDue, yieldTurn } from './turn.js';
 
 export class PipeBuf {
@@ -64,15 +64,16 @@ export class PipeBuf {
     for (const f of fs) f();
   }
 
-  async read(n: number, signal?: AbortSignal): Promise<Buffer> {
+  /** A read given up (signal) while it waits takes nothing: what comes next is the next reader's. */
+  async read(n: number, signal?: Signal): Promise<Buffer> {
     // Two in-process commands can pass data for ever without the event loop getting a
     // turn (cat /dev/zero | wc -c): give it one now and then (ns/turn.ts).
     if (turnDue()) await yieldTurn();
     while (this.bytes === 0) {
       if (this.writers === 0) return Buffer.alloc(0);
-      if (signal?.aborted) throw new NsError(Eintr);
-      await this.waitRead(signal);
+      await sleepOn(this.wantRead, (wake) => wake, signal);
     }
+    checkSignal(signal);
     const c = this.chunks[0];
     let out: Buffer;
     if (c.length - this.head <= n) {
@@ -88,26 +89,8 @@ export class PipeBuf {
     return out;
   }
 
-  /** Wait for data or end of file; an abort takes the waiter back, so nothing is consumed. */
-  private waitRead(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((res, rej) => {
-      if (!signal) return void this.wantRead.push(res);
-      const wake = () => {
-        signal.removeEventListener('abort', abort);
-        res();
-      };
-      const abort = () => {
-        const i = this.wantRead.indexOf(wake);
-        if (i >= 0) this.wantRead.splice(i, 1);
-        rej(new NsError(Eintr));
-      };
-      this.wantRead.push(wake);
-      signal.addEventListener('abort', abort, { once: true });
-    });
-  }
-
-  async ready(): Promise<void> {
-    while (this.bytes === 0 && this.writers > 0) await new Promise<void>((res) => this.wantRead.push(res));
+  async ready(signal?: Signal): Promise<void> {
+    while (this.bytes === 0 && this.writers > 0) await sleepOn(this.wantRead, (wake) => wake, signal);
   }
 
   unread(b: Buffer): void {

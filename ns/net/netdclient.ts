@@ -110,7 +110,9 @@ async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket
   // A daemon that accepted but does not answer (it is exiting) is as good as none.
   const t = setTimeout(() => s.destroy(), 2000);
   try {
-    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE })), sock: s };
+    // Every conversation keeps READAHEAD reads waiting here: as many tags as the daemon
+    // takes requests (server.ts), so idle conversations never use up the window.
+    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE, maxTags: 4096 })), sock: s };
   } catch {
     return undefined;
   } finally {
