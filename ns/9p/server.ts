@@ -13,8 +13,12 @@
  * Clunk and remove do not wait for an open: they are how a blocked open is given up.
  *
  * Bounds, so that no client can make the server hold without limit: at most maxTags
- * requests are in flight (past that the server stops reading the socket), and when the
- * socket's send buffer is full it stops reading too, until the client drains its replies.
+ * requests are in flight, and when the socket's send buffer is full the server stops
+ * reading until the client drains its replies. Requests past maxTags are not a reason to
+ * stop reading, since those in flight may be waiting for something only the client can
+ * end (a read of a pipe, a flush): they wait in arrival order, up to another maxTags of
+ * them, until one in flight is answered. A Tflush, and a Tclunk of a fid no waiting
+ * request names, go ahead of them, so a client can always give up a request or a file.
  * A message larger than msize, or one whose framing cannot be trusted, closes the
  * connection; a well-framed message that does not decode gets Rerror. Failures are
  * NsErrors whose text goes back in Rerror; anything else is `i/o error`, never a stack.
@@ -74,6 +78,12 @@ interface SFid {
   opening?: Promise<void>;
 }
 
+/** A request that came while maxTags were in flight. */
+interface Parked {
+  f: Fcall;
+  pieces?: Buffer[];
+}
+
 interface Req {
   f: Fcall;
   flushed: boolean;
@@ -95,6 +105,7 @@ export class ServerConn {
   private readonly conn: Conn;
   private readonly fids = new Map<number, SFid>();
   private readonly reqs = new Map<number, Req>();
+  private readonly parked: Parked[] = [];
   private msize = 0;
   private readonly maxMsize: number;
   private readonly maxFids: number;
@@ -114,7 +125,7 @@ export class ServerConn {
     this.conn = new Conn(stream, (m) => this.receive(m), () => this.ended(), this.maxMsize);
     this.conn.onPieces = (ps) => this.receivePieces(ps);
     this.written = () => {
-      if (this.blocked) this.flow();
+      if (this.blocked || this.parked.length > 0) this.flow();
     };
   }
 
@@ -122,11 +133,17 @@ export class ServerConn {
     this.conn.close();
   }
 
+  /** Requests taken and not yet answered, whether running or waiting for a place. */
+  get inflight(): number {
+    return this.reqs.size + this.parked.length;
+  }
+
   private ended(): void {
     if (this.closed) return;
     this.closed = true;
     for (const r of this.reqs.values()) r.flushed = true;
     this.reqs.clear();
+    this.parked.length = 0;
     this.clunkAll();
     this.opts.onClose?.();
   }
@@ -137,11 +154,17 @@ export class ServerConn {
   }
 
   /**
-   * Stop reading while too many requests are in flight or more than a few messages of
-   * replies wait for the client to take them; each reply written re-checks.
+   * Start requests that waited for a place, unless more than a few messages of replies
+   * wait for the client to take them; stop reading while those replies wait or too many
+   * requests do. Each reply written re-checks.
    */
   private flow(): void {
-    const full = this.reqs.size >= this.maxTags || this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    const backed = (): boolean => this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    while (this.parked.length > 0 && this.reqs.size < this.maxTags && !this.closed && !backed()) {
+      const p = this.parked.shift()!;
+      this.start(p.f, p.pieces);
+    }
+    const full = this.parked.length >= this.maxTags || backed();
     if (full && !this.blocked) this.conn.pause();
     else if (!full && this.blocked) this.conn.resume();
     this.blocked = full;
@@ -180,7 +203,7 @@ export class ServerConn {
   }
 
   private dispatch(f: Fcall, pieces?: Buffer[]): void {
-    if (this.reqs.has(f.tag)) {
+    if (this.reqs.has(f.tag) || this.parked.some((p) => p.f.tag === f.tag)) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Etaginuse });
       return;
     }
@@ -193,14 +216,27 @@ export class ServerConn {
       if (r) {
         r.flushed = true;
         this.reqs.delete(f.oldtag);
+      } else {
+        const i = this.parked.findIndex((p) => p.f.tag === f.oldtag);
+        if (i >= 0) this.parked.splice(i, 1);
       }
       this.send({ type: 'Rflush', tag: f.tag });
       this.flow();
       return;
     }
+    const ahead = f.type === 'Tclunk' && !this.parked.some((p) => names(p.f, f.fid));
+    if (!ahead && (this.parked.length > 0 || this.reqs.size >= this.maxTags)) {
+      this.parked.push({ f, pieces });
+      this.flow();
+      return;
+    }
+    this.start(f, pieces);
+    this.flow();
+  }
+
+  private start(f: Fcall, pieces?: Buffer[]): void {
     const req: Req = { f, flushed: false, pieces };
     this.reqs.set(f.tag, req);
-    this.flow();
     this.handle(f, req).then(
       (reply) => this.answer(req, reply),
       (e) => this.answer(req, { type: 'Rerror', tag: f.tag, ename: e instanceof NsError ? e.message : Eio }),
@@ -224,6 +260,7 @@ export class ServerConn {
     // A new session: whatever was in flight or open is forgotten.
     for (const r of this.reqs.values()) r.flushed = true;
     this.reqs.clear();
+    this.parked.length = 0;
     this.clunkAll();
     if (f.msize < 256) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Emsize });
@@ -460,6 +497,12 @@ export class ServerConn {
     const max = this.msize - IOHDRSZ;
     return n > 0 && n < max ? n : 0;
   }
+}
+
+/** Whether request f names fid (uses it, makes it, or walks from it). */
+function names(f: Fcall, fid: number): boolean {
+  const g = f as { fid?: number; newfid?: number; afid?: number };
+  return g.fid === fid || g.newfid === fid || g.afid === fid;
 }
 
 /** A wire Dir of a Twstat as the fields to change: ~0 numbers and empty strings mean "don't touch". */

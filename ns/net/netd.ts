@@ -20,7 +20,7 @@ import nodePath from 'node:path';
 import { serve, type ServerConn } from '../9p/server.js';
 import { isLive } from '../9p/transport.js';
 import { worldServer } from './index.js';
-import { NETD_MSIZE, takeLock } from './netdclient.js';
+import { NETD_MSIZE, NETD_TAGS, takeLock } from './netdclient.js';
 import { NETD_LOCK, NETD_PID, NETD_SOCKET } from './remote.js';
 import { NetWorld } from './world.js';
 
@@ -72,6 +72,13 @@ export class NetDaemon {
     return this.conns.size;
   }
 
+  /** Requests in flight from all clients. */
+  get requests(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.inflight;
+    return n;
+  }
+
   /** Serve dir's socket; undefined when another daemon answers there or is starting. */
   static async start(dir: string, opts: NetdOptions = {}): Promise<NetDaemon | undefined> {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -115,6 +122,9 @@ export class NetDaemon {
     s.on('error', () => {});
     const c: ServerConn = serve(fsrv, s, {
       msize: NETD_MSIZE,
+      // Reads of quiet conversations wait here for as long as they are quiet: a session
+      // must never find the daemon deaf for having many of them (netdclient.ts).
+      maxTags: 2 * NETD_TAGS,
       onClose: () => {
         this.conns.delete(c);
         this.lastBusy = Date.now();

@@ -21,10 +21,20 @@
  * (shell/main.ts), so a session that writes and exits loses nothing. A failure is reported
  * by the next write, or by a zero-length one (the half-close), which waits for all before
  * it; a clunk waits for them too, so nothing written is lost by closing. Reads of it read
- * ahead, as a socket's receive buffer does: from the first read on, READAHEAD reads are
- * kept outstanding (the daemon answers a conversation's reads in order) and what they
+ * ahead, as a socket's receive buffer does: from the first read on, up to READAHEAD reads
+ * are kept outstanding (the daemon answers a conversation's reads in order) and what they
  * bring is handed out as asked for. Without these, every 64 KiB would cost a round trip
  * to the daemon on each side.
+ *
+ * A read of a conversation may wait at the daemon for as long as its peer is quiet, and
+ * the peer may be in this very session, writing over this very connection. So nothing a
+ * session keeps waiting may crowd out the requests that would end the wait:
+ *  - a reading file always has one read outstanding (the one asked for); the reads beyond
+ *    it come out of one budget per connection (RA_BUDGET) shared evenly among the files
+ *    reading, so with many conversations each reads ahead less, down to none;
+ *  - the connection has NETD_TAGS tags, far more than read-ahead uses, and the daemon
+ *    takes more requests in flight than that (netd.ts), so it never stops reading a session
+ *    for having too many: only an open reader per tag could run the pool dry.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +52,8 @@ import { NETD_LOCK, NETD_SOCKET } from './remote.js';
 
 /** The msize sessions ask the daemon for: one 9P message carries up to 256 KiB of data. */
 export const NETD_MSIZE = 256 * 1024 + 24;
+/** Requests one session may have in flight at the daemon; the daemon takes more than this. */
+export const NETD_TAGS = 8192;
 /** How long a session waits for a daemon it started (or saw starting) to answer. */
 const START_WAIT = 10_000;
 export const Enetd = 'cannot start the /net daemon';
@@ -110,7 +122,7 @@ async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket
   // A daemon that accepted but does not answer (it is exiting) is as good as none.
   const t = setTimeout(() => s.destroy(), 2000);
   try {
-    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE })), sock: s };
+    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE, maxTags: NETD_TAGS })), sock: s };
   } catch {
     return undefined;
   } finally {
@@ -146,9 +158,11 @@ export const WINDOW = 1 << 20;
 /** The largest batch of small writes sent as one Twrite, and the size below which a write is small. */
 export const BATCH = 256 * 1024;
 const SMALL = 32 * 1024;
-/** Reads a data file keeps outstanding, and the count of each. */
+/** Reads a data file keeps outstanding at most, and the count of each. */
 export const READAHEAD = 4;
 const RACOUNT = 64 * 1024;
+/** Reads beyond each reading file's first that one connection keeps outstanding at most. */
+export const RA_BUDGET = 64;
 
 /** What the fids of one connection share: whether it is up, and each conversation's writes in flight. */
 interface Shared {
@@ -160,6 +174,9 @@ interface Shared {
   /** Writes in flight on the connection, and fids holding a batch not yet sent. */
   writes: Set<Promise<unknown>>;
   batched: Set<{ readonly conv?: number; flush(): void }>;
+  /** Data files with reads outstanding at the daemon, and how many beyond their first they have there. */
+  readers: Set<unknown>;
+  extra: number;
 }
 
 /**
@@ -177,6 +194,8 @@ class NetFid implements Fid {
   conv?: number;
   /** Reading ahead: the reads outstanding, oldest first, and what came but was not yet asked for. */
   private ahead?: Promise<Buffer>[];
+  /** Reads of ahead's not yet answered. */
+  private unanswered = 0;
   private got: Buffer[] = [];
   private ended = false;
   private rfailed?: unknown;
@@ -254,11 +273,7 @@ class NetFid implements Fid {
     while (this.got.length === 0) {
       if (this.rfailed !== undefined) throw this.rfailed;
       if (this.ended) return Buffer.alloc(0);
-      while (ahead.length < READAHEAD) {
-        const r = this.f.read(0, RACOUNT);
-        r.catch(() => {});
-        ahead.push(r);
-      }
+      this.readAhead(ahead);
       try {
         const b = await ahead.shift()!;
         if (b.length === 0) this.ended = true;
@@ -271,6 +286,39 @@ class NetFid implements Fid {
     if (b.length <= count) return this.got.shift()!;
     this.got[0] = b.subarray(count);
     return b.subarray(0, count);
+  }
+
+  /**
+   * Keep the read asked for outstanding, and as many more as this file's share of the
+   * connection's budget allows: the budget over the files reading, at most READAHEAD in all.
+   */
+  private readAhead(ahead: Promise<Buffer>[]): void {
+    const sh = this.sh;
+    const share = Math.min(READAHEAD - 1, Math.floor(RA_BUDGET / (sh.readers.size + (this.unanswered === 0 ? 1 : 0))));
+    while (ahead.length === 0 || (ahead.length < READAHEAD && this.unanswered <= share && sh.extra < RA_BUDGET)) {
+      if (this.unanswered++ === 0) sh.readers.add(this);
+      else sh.extra++;
+      const r = this.f.read(0, RACOUNT);
+      const answered = (): void => {
+        if (this.ahead !== ahead) return;
+        if (--this.unanswered === 0) sh.readers.delete(this);
+        else sh.extra--;
+      };
+      r.then(answered, answered);
+      ahead.push(r);
+    }
+  }
+
+  /** Closing: reads still unanswered no longer count against the connection's budget. */
+  private dropAhead(): void {
+    if (!this.ahead) return;
+    if (this.unanswered > 0) {
+      this.sh.extra -= this.unanswered - 1;
+      this.sh.readers.delete(this);
+    }
+    this.unanswered = 0;
+    this.ahead = [];
+    this.ended = true;
   }
 
   async write(offset: number, data: Buffer): Promise<number> {
@@ -379,12 +427,14 @@ class NetFid implements Fid {
   }
 
   async remove(): Promise<void> {
+    this.dropAhead();
     await this.settled().catch(() => {});
     await this.convSettled();
     return this.f.remove();
   }
 
   async clunk(): Promise<void> {
+    this.dropAhead();
     await this.settled().catch(() => {});
     await this.convSettled();
     return this.f.clunk();
@@ -435,7 +485,7 @@ export class NetdLink {
           // What the system did not take yet: an empty write's callback comes after it has.
           await new Promise<void>((r) => sock.write(EMPTY, () => r()));
         };
-        const shared: Shared = { hungup: () => fs.client.hungup, sent, tails: new Map(), writes: new Set(), batched: new Set() };
+        const shared: Shared = { hungup: () => fs.client.hungup, sent, tails: new Map(), writes: new Set(), batched: new Set(), readers: new Set(), extra: 0 };
         return (this.cur = { fs, roots: new Map(), shared });
       },
       (e) => {
