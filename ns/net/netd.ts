@@ -18,6 +18,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import { serve, type ServerConn } from '../9p/server.js';
+import { ensureSrvDir } from '../dev/srv.js';
+import { NsError } from '../types.js';
 import { isLive } from '../9p/transport.js';
 import { worldServer } from './index.js';
 import { NETD_MSIZE, NETD_TAGS, takeLock } from './netdclient.js';
@@ -81,7 +83,7 @@ export class NetDaemon {
 
   /** Serve dir's socket; undefined when another daemon answers there or is starting. */
   static async start(dir: string, opts: NetdOptions = {}): Promise<NetDaemon | undefined> {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureSrvDir(dir);
     if (!opts.locked && !takeLock(dir)) return undefined;
     const sock = nodePath.join(dir, NETD_SOCKET);
     try {
@@ -187,7 +189,8 @@ export async function runNetd(argv: string[]): Promise<number> {
   let d: NetDaemon | undefined;
   try {
     d = await NetDaemon.start(dir, { locked: argv[1] === 'locked' });
-  } catch {
+  } catch (e) {
+    process.stderr.write(`ants-rc: ${e instanceof NsError ? e.message : 'cannot start the /net daemon'}\n`);
     return 1;
   }
   if (!d) return 0;

@@ -44,7 +44,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '../9p/client.js';
 import { MountFs } from '../9p/mnt.js';
 import { dial } from '../9p/transport.js';
-import { defaultSrvDir } from '../dev/srv.js';
+import { defaultSrvDir, ensureSrvDir } from '../dev/srv.js';
 import { Ehungup } from '../errors.js';
 import { type Dir, type Fid, NsError, type OpenResult, type Qid, type WalkOpened, walkThenOpen } from '../types.js';
 import { tcpConvFile } from './devip.js';
@@ -132,6 +132,8 @@ async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket
 
 /** A connection to the daemon of srv directory dir, starting one when none answers. */
 export async function connectNetd(dir: string): Promise<{ fs: MountFs; sock: net.Socket }> {
+  // A socket in a directory others can write to may be anyone's daemon.
+  ensureSrvDir(dir);
   const sock = nodePath.join(dir, NETD_SOCKET);
   const first = await tryConnect(sock);
   if (first) return first;
