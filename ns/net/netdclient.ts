@@ -32,9 +32,13 @@
  *  - a reading file always has one read outstanding (the one asked for); the reads beyond
  *    it come out of one budget per connection (RA_BUDGET) shared evenly among the files
  *    reading, so with many conversations each reads ahead less, down to none;
- *  - the connection has NETD_TAGS tags, far more than read-ahead uses, and the daemon
+ *  - likewise a writing file may always have one Twrite in flight, and more out of
+ *    W_BUDGET; past its share its small writes gather in its batch, which goes as a
+ *    message returns (a peer that does not read keeps a file's writes, not the tags);
+ *  - the connection has NETD_TAGS tags, far more than the budgets use, and the daemon
  *    takes more requests in flight than that (netd.ts), so it never stops reading a session
- *    for having too many: only an open reader per tag could run the pool dry.
+ *    for having too many: only thousands of files reading and writing at once could run
+ *    the pool dry.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -165,6 +169,8 @@ export const READAHEAD = 4;
 const RACOUNT = 64 * 1024;
 /** Reads beyond each reading file's first that one connection keeps outstanding at most. */
 export const RA_BUDGET = 64;
+/** Twrites beyond each writing file's first that one connection keeps in flight at most. */
+export const W_BUDGET = 64;
 
 /** What the fids of one connection share: whether it is up, and each conversation's writes in flight. */
 interface Shared {
@@ -179,6 +185,9 @@ interface Shared {
   /** Data files with reads outstanding at the daemon, and how many beyond their first they have there. */
   readers: Set<unknown>;
   extra: number;
+  /** Data files with Twrites in flight, and how many beyond their first they have. */
+  writers: Set<unknown>;
+  wextra: number;
 }
 
 /**
@@ -189,6 +198,8 @@ interface Shared {
  */
 class NetFid implements Fid {
   private inflight = 0;
+  /** Twrites in flight. */
+  private msgs = 0;
   private failed?: unknown;
   private waiters: Array<() => void> = [];
   private behind = false;
@@ -329,28 +340,33 @@ class NetFid implements Fid {
       await this.convSettled();
       return this.f.write(offset, data);
     }
-    while (this.inflight > 0 && this.inflight + data.length > WINDOW && this.failed === undefined) {
+    const n = data.length;
+    // Wait for room in the window, and for a message of this file's share when the write needs one.
+    for (;;) {
+      if (this.failed !== undefined) throw this.failed;
+      if (this.sh.hungup()) throw new NsError(Ehungup);
+      const room = this.inflight === 0 || this.inflight + n <= WINDOW;
+      const joins = this.inflight > 0 && n < SMALL && this.batchLen + n <= BATCH;
+      if (room && (joins || this.maySend())) break;
       await new Promise<void>((r) => this.waiters.push(r));
     }
-    if (this.failed !== undefined) throw this.failed;
-    if (this.sh.hungup()) throw new NsError(Ehungup);
-    const n = data.length;
     this.flushOthers();
     if (this.inflight > 0 && n < SMALL) {
       // Others are on their way: this one joins the batch, copied, as a TCP stack
-      // coalesces segments; the batch goes as one Twrite when full or at the turn's end.
+      // coalesces segments; the batch goes as one Twrite when full or at the turn's end,
+      // or, when this file has all the messages its share allows in flight, as one returns.
       if (this.batchLen + n > BATCH) this.flush();
       this.batch ??= Buffer.allocUnsafe(BATCH);
       data.copy(this.batch, this.batchLen);
       this.batchLen += n;
       this.inflight += n;
       this.sh.batched.add(this);
-      if (this.batchLen >= BATCH) this.flush();
+      if (this.batchLen >= BATCH && this.maySend()) this.flush();
       else if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => {
           this.flushing = false;
-          this.flush();
+          if (this.maySend()) this.flush();
         });
       }
       return n;
@@ -375,12 +391,28 @@ class NetFid implements Fid {
     this.send(data);
   }
 
+  /**
+   * Whether this file may send another Twrite now: always when it has none in flight;
+   * beyond that, out of the connection's W_BUDGET shared evenly among the files writing.
+   */
+  private maySend(): boolean {
+    if (this.msgs === 0) return true;
+    const sh = this.sh;
+    return sh.wextra < W_BUDGET && this.msgs <= Math.floor(W_BUDGET / sh.writers.size);
+  }
+
   /** One Twrite of data, counted in flight until answered and kept in its conversation's order. */
   private send(data: Buffer): void {
     const n = data.length;
+    const sh = this.sh;
     this.inflight += n;
+    if (this.msgs++ === 0) sh.writers.add(this);
+    else sh.wextra++;
     const done = (): void => {
       this.inflight -= n;
+      if (--this.msgs === 0) sh.writers.delete(this);
+      else sh.wextra--;
+      if (this.batchLen > 0 && this.maySend()) this.flush();
       for (const w of this.waiters.splice(0)) w();
     };
     const p = this.f.write(0, data).then(done, (e: unknown) => {
@@ -487,7 +519,7 @@ export class NetdLink {
           // What the system did not take yet: an empty write's callback comes after it has.
           await new Promise<void>((r) => sock.write(EMPTY, () => r()));
         };
-        const shared: Shared = { hungup: () => fs.client.hungup, sent, tails: new Map(), writes: new Set(), batched: new Set(), readers: new Set(), extra: 0 };
+        const shared: Shared = { hungup: () => fs.client.hungup, sent, tails: new Map(), writes: new Set(), batched: new Set(), readers: new Set(), extra: 0, writers: new Set(), wextra: 0 };
         return (this.cur = { fs, roots: new Map(), shared });
       },
       (e) => {
