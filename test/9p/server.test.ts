@@ -105,6 +105,23 @@ describe('9P server', () => {
     expect(rest).toEqual([11, 12, 13]);
   });
 
+  it('a Tclunk of a fid that a waiting request names waits behind it, so the request still finds its fid', async () => {
+    const b = new BlockFs();
+    const r = await peer(b, { maxTags: 3 });
+    await attach(r);
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['slow'] });
+    await r.rpc({ type: 'Topen', tag: 1, fid: 2, mode: 0 });
+    for (let t = 9; t < 12; t++) r.send({ type: 'Tread', tag: t, fid: 2, offset: 0, count: 10 });
+    r.send({ type: 'Twalk', tag: 12, fid: 1, newfid: 3, wname: [] });
+    r.send({ type: 'Tclunk', tag: 13, fid: 1 });
+    expect(await r.rpc({ type: 'Tflush', tag: 20, oldtag: 10 })).toEqual({ type: 'Rflush', tag: 20 });
+    expect(await r.next()).toEqual({ type: 'Rwalk', tag: 12, wqid: [] });
+    expect(await r.next()).toEqual({ type: 'Rclunk', tag: 13 });
+    expect(await r.rpc({ type: 'Tstat', tag: 14, fid: 3 })).toMatchObject({ type: 'Rstat', tag: 14 });
+    b.release();
+    expect([(await r.next())?.tag, (await r.next())?.tag].sort((x, y) => x! - y!)).toEqual([9, 11]);
+  });
+
   it('a flushed walk leaves no fid behind', async () => {
     const r = await peer();
     await attach(r);
