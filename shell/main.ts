@@ -21,6 +21,7 @@ import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
 import { ttyIn } from '../ns/ttyin.js';
 import { isatty } from 'node:tty';
+import { defaultSrvDir, srvDirFault } from '../ns/dev/srv.js';
 
 const USAGE = 'usage: ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]';
 
@@ -129,6 +130,13 @@ export async function main(argv: string[]): Promise<number> {
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = process.stdin.isTTY === true;
   const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
+  // A srv directory someone else could plant sockets in: a script stops here; a user at a
+  // terminal is told, and gets a /srv without host sockets and a /net that says why it fails.
+  const fault = process.env.ANTS_NS === 'host' ? undefined : srvDirFault(defaultSrvDir());
+  if (fault) {
+    process.stderr.write(`ants-rc: ${fault}\n`);
+    if (!interactive) return 1;
+  }
   const { vfs, kernel, kproc } = await bootKernel(net);
   const m = new AntsMachine({
     vfs,

@@ -53,6 +53,13 @@ const me = ((): { name: string; uid: number; gid: number } => {
 
 const idName = (id: number): string => (id === me.uid ? me.name : String(id));
 
+/**
+ * The mode a .L create asks for: the Plan 9 perm less this process's umask. A Linux
+ * server creates with the mode it is given, since a Linux client applies the umask
+ * itself; without this, rc's `>` (perm 0666) made files every user could write.
+ */
+const createMode = (perm: number): number => perm & 0o777 & ~process.umask();
+
 /** A 9P connection as a FileServer. */
 export class MountFs implements FileServer {
   private live = 0;
@@ -310,13 +317,13 @@ class MFid implements Fid {
       qid = r.qid;
       iounit = r.iounit;
     } else if (perm & DMDIR) {
-      await c.rpc({ type: 'Tmkdir', dfid: this.fid, name, mode: perm & 0o777, gid: me.gid }, s);
+      await c.rpc({ type: 'Tmkdir', dfid: this.fid, name, mode: createMode(perm), gid: me.gid }, s);
       const w = await c.rpc({ type: 'Twalk', fid: this.fid, newfid: this.fid, wname: [name] }, s);
       const o = await c.rpc({ type: 'Tlopen', fid: this.fid, flags: L.O_RDONLY }, s);
       qid = w.wqid[0] ?? o.qid;
       iounit = o.iounit;
     } else {
-      const r = await c.rpc({ type: 'Tlcreate', fid: this.fid, name, flags: lflags(mode) | L.O_CREAT, mode: perm & 0o777, gid: me.gid }, s);
+      const r = await c.rpc({ type: 'Tlcreate', fid: this.fid, name, flags: lflags(mode) | L.O_CREAT, mode: createMode(perm), gid: me.gid }, s);
       qid = r.qid;
       iounit = r.iounit;
     }

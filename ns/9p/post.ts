@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { SrvGroup } from '../dev/srv.js';
+import { ensureSrvDir, type SrvGroup } from '../dev/srv.js';
 import { Eexist, Emountrpc } from '../errors.js';
 import { type Fid, type FileServer, NsError } from '../types.js';
 import type { AuthKey } from './auth.js';
@@ -109,7 +109,7 @@ export async function postServer(group: SrvGroup, name: string, fsrv: FileServer
   let listener: net.Server | undefined;
   let sock: string | undefined;
   if (dir) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureSrvDir(dir);
     sock = nodePath.join(dir, name);
     if (fs.existsSync(sock)) {
       if (await isLive(sock)) throw new NsError(Eexist);

@@ -20,11 +20,15 @@
  * then closes whatever it opens when it ends, so nothing stays open behind a clunk.
  *
  * Bounds, so that no client can make the server hold without limit: at most maxTags
- * requests, and maxHeld bytes of Twrite data, are in flight (past that the server stops
- * reading the socket), and when the socket's send buffer is full it stops reading too,
- * until the client drains its replies. A request that waits for data costs a few small
- * objects, so maxTags is large: idle readers (a /net session keeps several reads waiting
- * on each conversation) must not use up the window and starve everyone else.
+ * requests, and maxHeld bytes of Twrite data, are in flight, and when the socket's send
+ * buffer is full the server stops reading until the client drains its replies. A request
+ * that waits for data costs a few small objects, so maxTags is large: idle readers (a /net
+ * session keeps reads waiting on each conversation) must not use up the window. Requests
+ * past maxTags are not a reason to stop reading either, since those in flight may be
+ * waiting for something only the client can end (a read of a pipe, a flush): they wait in
+ * arrival order, up to another maxTags of them, until one in flight is answered. A Tflush,
+ * and a Tclunk of a fid no waiting request names, go ahead of them, so a client can always
+ * give up a request or a file.
  * A message larger than msize, or one whose framing cannot be trusted, closes the
  * connection; a well-framed message that does not decode gets Rerror. Failures are
  * NsErrors whose text goes back in Rerror; anything else is `i/o error`, never a stack.
@@ -88,6 +92,12 @@ interface SFid {
   opening?: Promise<void>;
 }
 
+/** A request that came while maxTags were in flight. */
+interface Parked {
+  f: Fcall;
+  pieces?: Buffer[];
+}
+
 interface Req {
   f: Fcall;
   /** Given up: its reply, whenever it comes, is dropped. */
@@ -140,6 +150,7 @@ export class ServerConn {
   private readonly conn: Conn;
   private readonly fids = new Map<number, SFid>();
   private readonly reqs = new Map<number, Req>();
+  private readonly parked: Parked[] = [];
   private msize = 0;
   private readonly maxMsize: number;
   private readonly maxFids: number;
@@ -162,7 +173,7 @@ export class ServerConn {
     this.conn = new Conn(stream, (m) => this.receive(m), () => this.ended(), this.maxMsize);
     this.conn.onPieces = (ps) => this.receivePieces(ps);
     this.written = () => {
-      if (this.blocked) this.flow();
+      if (this.blocked || this.parked.length > 0) this.flow();
     };
   }
 
@@ -170,10 +181,16 @@ export class ServerConn {
     this.conn.close();
   }
 
+  /** Requests taken and not yet answered, whether running or waiting for a place. */
+  get inflight(): number {
+    return this.reqs.size + this.parked.length;
+  }
+
   private ended(): void {
     if (this.closed) return;
     this.closed = true;
     this.dropAll();
+    this.parked.length = 0;
     this.clunkAll();
     this.opts.onClose?.();
   }
@@ -195,12 +212,18 @@ export class ServerConn {
   }
 
   /**
-   * Stop reading while too many requests are in flight or more than a few messages of
-   * replies wait for the client to take them; each reply written re-checks.
+   * Start requests that waited for a place, unless more than a few messages of replies
+   * wait for the client to take them; stop reading while those replies wait or too many
+   * requests do. Each reply written re-checks.
    */
   private flow(): void {
-    const full = this.reqs.size >= this.maxTags || this.held > this.maxHeld ||
-      this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    const backed = (): boolean => this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    while (this.parked.length > 0 && this.reqs.size < this.maxTags && this.held <= this.maxHeld && !this.closed && !backed()) {
+      const p = this.parked.shift()!;
+      this.start(p.f, p.pieces);
+    }
+    const parkedBytes = this.parked.reduce((n, p) => n + (p.f.type !== 'Twrite' ? 0 : p.pieces ? p.pieces.reduce((m, b) => m + b.length, 0) : p.f.data.length), 0);
+    const full = this.parked.length >= this.maxTags || this.held + parkedBytes > 2 * this.maxHeld || backed();
     if (full && !this.blocked) this.conn.pause();
     else if (!full && this.blocked) this.conn.resume();
     this.blocked = full;
@@ -239,7 +262,7 @@ export class ServerConn {
   }
 
   private dispatch(f: Fcall, pieces?: Buffer[]): void {
-    if (this.reqs.has(f.tag)) {
+    if (this.reqs.has(f.tag) || this.parked.some((p) => p.f.tag === f.tag)) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Etaginuse });
       return;
     }
@@ -250,7 +273,11 @@ export class ServerConn {
     if (f.type === 'Tflush') {
       const r = this.reqs.get(f.oldtag);
       if (!r) {
+        // One still waiting for a place is simply dropped.
+        const i = this.parked.findIndex((p) => p.f.tag === f.oldtag);
+        if (i >= 0) this.parked.splice(i, 1);
         this.send({ type: 'Rflush', tag: f.tag });
+        this.flow();
         return;
       }
       (r.flushers ??= []).push(f.tag);
@@ -260,12 +287,22 @@ export class ServerConn {
       }
       return;
     }
+    const ahead = f.type === 'Tclunk' && !this.parked.some((p) => names(p.f, f.fid));
+    if (!ahead && (this.parked.length > 0 || this.reqs.size >= this.maxTags || this.held > this.maxHeld)) {
+      this.parked.push({ f, pieces });
+      this.flow();
+      return;
+    }
+    this.start(f, pieces);
+    this.flow();
+  }
+
+  private start(f: Fcall, pieces?: Buffer[]): void {
     const held = f.type !== 'Twrite' ? 0 : pieces ? pieces.reduce((n, p) => n + p.length, 0) : f.data.length;
     const req: Req = { f, flushed: false, pieces, held };
     if (f.type === 'Tread') req.cancel = new Cancel();
     this.held += held;
     this.reqs.set(f.tag, req);
-    this.flow();
     this.handle(f, req).then(
       (reply) => this.answer(req, reply),
       (e) => this.answer(req, { type: 'Rerror', tag: f.tag, ename: e instanceof NsError ? e.message : Eio }),
@@ -307,6 +344,7 @@ export class ServerConn {
   private version(f: Msg<'Tversion'>): void {
     // A new session: whatever was in flight or open is forgotten.
     this.dropAll();
+    this.parked.length = 0;
     this.clunkAll();
     if (f.msize < 256) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Emsize });
@@ -551,6 +589,12 @@ export class ServerConn {
     const max = this.msize - IOHDRSZ;
     return n > 0 && n < max ? n : 0;
   }
+}
+
+/** Whether request f names fid (uses it, makes it, or walks from it). */
+function names(f: Fcall, fid: number): boolean {
+  const g = f as { fid?: number; newfid?: number; afid?: number };
+  return g.fid === fid || g.newfid === fid || g.afid === fid;
 }
 
 /** A wire Dir of a Twstat as the fields to change: ~0 numbers and empty strings mean "don't touch". */

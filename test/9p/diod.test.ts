@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../ns/9p/client.js';
 import { MountFs } from '../../ns/9p/mnt.js';
 import { dial } from '../../ns/9p/transport.js';
-import { OREAD } from '../../ns/types.js';
+import { DMDIR, OREAD, OWRITE } from '../../ns/types.js';
 import { cat, fails, ls, mkdir, put } from '../ns/helpers.js';
 import { conformance } from './conformance.js';
 import { startDiod, type Diod } from './diod.js';
@@ -64,6 +64,24 @@ describe('diod', () => {
     await ns.remove('/tmp/m/made');
     expect(fs.readdirSync(dir).sort()).toEqual(['disk.txt', 'sub']);
     expect(await fails(ns.open('/tmp/m/made', OREAD))).toMatch(/does not exist/);
+    m.client.close();
+  });
+
+  it('files and directories made through the mount get the modes the umask leaves, as on the host file system', async () => {
+    const { dir, m } = await fresh();
+    const old = process.umask(0o027);
+    try {
+      // The perms rc's `>` and mkdir ask for.
+      (await m.ns.create('/tmp/m/f', OWRITE, 0o666)).close();
+      (await m.ns.create('/tmp/m/d', OREAD, DMDIR | 0o777)).close();
+      fs.writeFileSync(path.join(dir, 'host-f'), 'x', { mode: 0o666 });
+      fs.mkdirSync(path.join(dir, 'host-d'), { mode: 0o777 });
+    } finally {
+      process.umask(old);
+    }
+    const mode = (p: string): string => (fs.statSync(path.join(dir, p)).mode & 0o777).toString(8);
+    expect([mode('f'), mode('d')]).toEqual(['640', '750']);
+    expect([mode('f'), mode('d')]).toEqual([mode('host-f'), mode('host-d')]);
     m.client.close();
   });
 });
