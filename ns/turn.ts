@@ -7,7 +7,8 @@
  * poll phase: signals and I/O land). A turn every few milliseconds costs a few per cent at
  * most, and an interrupt lands well inside 100 ms.
  */
-const SLICE = 8;
+// ANTS_SLICE_MS changes the slice; bench/hang.mjs sets it huge to measure the cost of yielding.
+const SLICE = Number(process.env.ANTS_SLICE_MS) || 8;
 let lastTurn = performance.now();
 let calls = 0;
 
