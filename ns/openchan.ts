@@ -30,10 +30,10 @@ export class FileChan implements Chan {
     return this.fid.hostFd;
   }
 
-  async read(count: number): Promise<Buffer> {
+  async read(count: number, signal?: Signal): Promise<Buffer> {
     if (this.closed) throw new NsError(Ebadfd);
     const n = this.iounit > 0 ? Math.min(count, this.iounit) : count;
-    const b = await this.as(() => this.fid.read(this.offset, n));
+    const b = await this.as(() => this.fid.read(this.offset, n, signal));
     this.offset += b.length;
     return b;
   }

@@ -49,8 +49,8 @@ import { Client } from '../9p/client.js';
 import { MountFs } from '../9p/mnt.js';
 import { dial } from '../9p/transport.js';
 import { defaultSrvDir, ensureSrvDir } from '../dev/srv.js';
-import { Ehungup } from '../errors.js';
-import { type Dir, type Fid, NsError, type OpenResult, type Qid, type WalkOpened, walkThenOpen } from '../types.js';
+import { Ehungup, Eintr } from '../errors.js';
+import { type Dir, type Fid, NsError, type OpenResult, type Qid, type Signal, type WalkOpened, walkThenOpen } from '../types.js';
 import { tcpConvFile } from './devip.js';
 import { NETD_LOCK, NETD_SOCKET } from './remote.js';
 
@@ -275,20 +275,26 @@ class NetFid implements Fid {
     return this.f.create(name, perm, mode);
   }
 
-  async read(offset: number, count: number): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     const first = this.first;
     if (first) {
       this.first = undefined;
       if (offset === 0 && first.length <= count) return first;
     }
     const ahead = this.ahead;
-    if (!ahead) return this.f.read(offset, count);
+    if (!ahead) return this.f.read(offset, count, signal);
     while (this.got.length === 0) {
       if (this.rfailed !== undefined) throw this.rfailed;
       if (this.ended) return Buffer.alloc(0);
       this.readAhead(ahead);
+      // A reader that gives up (a flushed Tread, an interrupt) takes nothing: the read
+      // ahead stays queued for the next reader.
+      const head = ahead[0]!;
+      await settledOrSignal(head, signal);
+      if (ahead[0] !== head) continue;
+      ahead.shift();
       try {
-        const b = await ahead.shift()!;
+        const b = await head;
         if (b.length === 0) this.ended = true;
         else this.got.push(b);
       } catch (e) {
@@ -545,4 +551,22 @@ export class NetdLink {
     this.cur?.fs.client.close();
     this.cur = undefined;
   }
+}
+
+/** Wait until p settles (whatever its outcome), or fail with `interrupted` if signal fires first. */
+function settledOrSignal(p: Promise<unknown>, signal?: Signal): Promise<void> {
+  const done = p.then(
+    () => {},
+    () => {},
+  );
+  if (!signal) return done;
+  if (signal.aborted) return Promise.reject(new NsError(Eintr));
+  return new Promise<void>((res, rej) => {
+    const abort = () => rej(new NsError(Eintr));
+    signal.addEventListener('abort', abort, { once: true });
+    void done.then(() => {
+      signal.removeEventListener('abort', abort);
+      res();
+    });
+  });
 }
