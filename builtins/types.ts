@@ -21,7 +21,8 @@ export interface ProcLike {
   unset(name: string): void;
   write(fd: number, text: string | Buffer): Promise<void>;
   /** Read up to count bytes from fd; an empty Buffer is end of file. */
-  read(fd: number, count?: number): Promise<Buffer>;
+  /** Read from a descriptor; giveUp ends a wait early (`interrupted`), consuming nothing. */
+  read(fd: number, count?: number, giveUp?: AbortSignal): Promise<Buffer>;
   err(text: string): Promise<void>;
   /** rfork's namespace letters (n N m V) for this process; false when it has no namespace. */
   rfork(flags: string): boolean;

@@ -439,11 +439,11 @@ export class Proc {
   }
 
   /** Read up to count bytes from one of this proc's descriptors; empty at end of file. */
-  async read(fd: number, count = 65536): Promise<Buffer> {
+  async read(fd: number, count = 65536, giveUp?: AbortSignal): Promise<Buffer> {
     const c = this.fds.get(fd);
     if (!c) throw new RcError(`can't read fd ${fd}: fd not open`);
     await this.syscall();
-    return c.read(count, this.signal);
+    return c.read(count, giveUp ? AbortSignal.any([this.signal, giveUp]) : this.signal);
   }
 
   /** Aborted when an interrupt reaches this proc (through its note group or alone) or it is killed. */

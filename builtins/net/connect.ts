@@ -45,10 +45,13 @@ type Filter = (b: Buffer, reply: (r: Buffer) => void) => Buffer;
 /** Copy both ways until the far end closes; resolves to the status. */
 async function converse(p: ProcLike, c: Conn, opts: { hangupAtEof?: boolean; filter?: Filter } = {}): Promise<string> {
   let done = false;
+  // When the far end closes, the read of standard input is given up, not left pending:
+  // a pending read of the terminal would take the next line typed at the prompt.
+  const stop = new AbortController();
   const toNet = (async () => {
     try {
       for (;;) {
-        const b = await p.read(0, 8192);
+        const b = await p.read(0, 8192, stop.signal);
         if (done) return;
         if (b.length === 0) break;
         await c.data.write(b);
@@ -71,6 +74,7 @@ async function converse(p: ProcLike, c: Conn, opts: { hangupAtEof?: boolean; fil
     await interruptible(p, fromNet);
   } finally {
     done = true;
+    stop.abort();
     c.data.close();
     c.ctl.close();
   }
