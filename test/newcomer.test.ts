@@ -1,0 +1,72 @@
+// What a newcomer meets first: --help and --version, $NAMESPACE in the shell, ns [pid],
+// and a $home the boot namespace does not hide (issue 14).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect, test } from 'vitest';
+
+const BIN = path.resolve(__dirname, '..', 'bin', 'ants-rc.js');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ants-new-')));
+  try {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NAMESPACE: path.join(dir, '.ns'), ANTS_NET: 'local', ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    const fix = (s: string) => s.replaceAll(dir, '/D');
+    return { out: fix(r.stdout), err: fix(r.stderr), status: r.status };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('--help prints the usage and --version the version, both to stdout with status 0', () => {
+  const h = run(['--help']);
+  expect(h).toMatchObject({ err: '', status: 0 });
+  expect(h.out).toMatch(/^usage: ants-rc /);
+  const version = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')).version;
+  expect(run(['--version'])).toEqual({ out: `ants-rc ${version}\n`, err: '', status: 0 });
+});
+
+test('$NAMESPACE names the srv directory in use: the inherited one, else /tmp/ns.$USER.$DISPLAY', () => {
+  expect(run(['-c', 'echo $NAMESPACE']).out).toBe('/D/.ns\n');
+  const user = `ants-newcomer-${process.pid}`;
+  try {
+    expect(run(['-c', "echo $NAMESPACE; /bin/sh -c 'echo $NAMESPACE'"], { NAMESPACE: undefined, USER: user, DISPLAY: ':7.0' }).out).toBe(
+      `/tmp/ns.${user}.:7\n/tmp/ns.${user}.:7\n`,
+    );
+    expect(run(['-c', 'echo $NAMESPACE'], { NAMESPACE: undefined, USER: user, DISPLAY: undefined }).out).toBe(`/tmp/ns.${user}.:0\n`);
+  } finally {
+    for (const d of [':7', ':0']) fs.rmSync(`/tmp/ns.${user}.${d}`, { recursive: true, force: true });
+  }
+});
+
+test('ns [-r] [pid] prints the namespace of the process named, read from /proc/pid/ns', () => {
+  const r = run([
+    '-c',
+    "{ rfork n; bind '#c' /n/cons; touch ready; sleep 10 } & while(! test -e ready) sleep 0.05; ns $apid | grep /n/cons; ns -r $apid | grep -c /n/cons; ns | grep -c /n/cons; kill $apid | rc; ns 999999; ns a b",
+  ]);
+  expect(r.out).toBe("bind  '#c' /n/cons\n1\n0\n");
+  expect(r.err).toBe("ns: can't open /proc/999999/ns: '/proc/999999' does not exist\nusage: ns [-r] [pid]\n");
+});
+
+test('the host root is /mnt/host, and no host directory a home lives in is hidden', () => {
+  const r = run(['-c', 'ls -d /mnt/host/etc/passwd; cd; pwd; ls -p /root >[2]/dev/null | sed 3q']);
+  expect(r.err).toBe('');
+  let root: string[] = [];
+  try {
+    root = fs.readdirSync('/root').sort().slice(0, 3);
+  } catch {
+    // not readable here: nothing to compare
+  }
+  expect(r.out).toBe(['/mnt/host/etc/passwd', '/D', ...root].join('\n') + '\n');
+});
+
+test.skipIf(!fs.existsSync('/root') || !fs.statSync('/root').isDirectory())('with HOME=/root, cd goes to the host /root', () => {
+  const names = fs.readdirSync('/root').sort().slice(0, 3);
+  expect(run(['-c', 'cd; pwd; ls -p | sed 3q'], { HOME: '/root' }).out).toBe(['/root', ...names].join('\n') + '\n');
+});
