@@ -70,3 +70,20 @@ test.skipIf(!fs.existsSync('/root') || !fs.statSync('/root').isDirectory())('wit
   const names = fs.readdirSync('/root').sort().slice(0, 3);
   expect(run(['-c', 'cd; pwd; ls -p | sed 3q'], { HOME: '/root' }).out).toBe(['/root', ...names].join('\n') + '\n');
 });
+
+test('typed interactively, a here document is read to its terminator before the command runs', () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ants-new-')));
+  try {
+    const r = spawnSync(process.execPath, [BIN, '-i'], {
+      cwd: dir,
+      input: 'x=(apple banana)\ncat <<END\nfruit: $x\nEND\necho after\n',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NAMESPACE: path.join(dir, '.ns'), ANTS_NET: 'local' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.stdout).toBe('fruit: apple banana\nafter\n');
+    expect(r.stderr).toBe('% % \t\t% % ');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -398,8 +398,8 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
       continue;
     }
     const text = pending + o.text + '\n';
-    const { lines, error } = parseLines(text);
-    if (error && error.incomplete) {
+    const { lines, error, more } = parseLines(text);
+    if (more) {
       pending = text;
       continue;
     }
