@@ -87,3 +87,12 @@ test('typed interactively, a here document is read to its terminator before the 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the status line shows a failure only when rc would: `|`, `0|` and `` are success', async () => {
+  const { statusText } = await import('../shell/ui/status.js');
+  const s = { sysname: 'vm', cwd: '/usr/glenda', root: '', jobs: [] };
+  for (const ok of ['', '|', '||', '0', '0|'])
+    expect(statusText({ ...s, status: ok }, 80)).toBe('vm · /usr/glenda');
+  expect(statusText({ ...s, status: '|1' }, 80)).toBe('vm · /usr/glenda · status |1');
+  expect(statusText({ ...s, status: 'no matches|' }, 80)).toBe('vm · /usr/glenda · status no matches|');
+});
