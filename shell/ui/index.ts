@@ -423,7 +423,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
         await p.err('');
         ended = true;
       } else {
-        await p.err(`rc: ${e.message}`);
+        await p.err(e.display());
         p.setStatus(e.message);
       }
     }
