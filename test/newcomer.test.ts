@@ -96,3 +96,14 @@ test('the status line shows a failure only when rc would: `|`, `0|` and `` are s
   expect(statusText({ ...s, status: '|1' }, 80)).toBe('vm · /usr/glenda · status |1');
   expect(statusText({ ...s, status: 'no matches|' }, 80)).toBe('vm · /usr/glenda · status no matches|');
 });
+
+test('ls -l /srv shows a post served on a socket with the socket mode: srvfs -p perm, else 0600', () => {
+  const r = run(['-c', 'ramfs -S scratch; srvfs -p 0640 pub /tmp; ls -l /srv/pub /srv/scratch /srv/slashn']);
+  expect(r.err).toBe('');
+  expect(r.out.split('\n').map((l) => l.split(' ')[0] + ' ' + l.split(' ').pop())).toEqual([
+    '--rw-r----- /srv/pub',
+    '--rw------- /srv/scratch',
+    '--rw-rw-rw- /srv/slashn',
+    ' ',
+  ]);
+});

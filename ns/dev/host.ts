@@ -75,6 +75,16 @@ export function hostSockets(dir: string): string[] {
   }
 }
 
+/** The permission bits of a host socket, or undefined when there is none at path. */
+export function hostSocketPerm(path: string): number | undefined {
+  try {
+    const st = fs.statSync(path);
+    return st.isSocket() ? st.mode & 0o777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class HostFs implements FileServer {
   private readonly qids = new Map<string, number>();
   private nextQid = 1;
