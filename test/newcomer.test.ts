@@ -107,3 +107,18 @@ test('ls -l /srv shows a post served on a socket with the socket mode: srvfs -p 
     ' ',
   ]);
 });
+
+test('ls -l of files on a 9P mount shows type M and the mount device number, not the server raw fields', () => {
+  const r = run([
+    '-c',
+    'ramfs -S scratch; mount -c /srv/scratch /n/s; echo hi > /n/s/note; mount unix!$NAMESPACE/scratch /n/t; ' +
+      'bind -a /n/t /n/s; ls -ld /n/s /n/t; ls -l /n/s',
+  ]);
+  expect(r.err).toBe('');
+  const f = r.out.trim().split('\n').map((l) => l.split(/\s+/).slice(1, 3).join(' '));
+  expect(f[0]).toMatch(/^M [1-9]\d*$/);
+  expect(f[1]).toMatch(/^M [1-9]\d*$/);
+  expect(f[0]).not.toBe(f[1]);
+  // The union lists the note twice, once from each mount, each with its own device.
+  expect(f.slice(2)).toEqual([f[0], f[1]]);
+});
