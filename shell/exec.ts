@@ -115,6 +115,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   p.m.kids.add(kid);
   // On a kernel the program is a process of its own (ps, /proc/N): a note to it signals it.
   const kp = p.k && p.m.kernel?.fork(p.k, argv);
+  if (kp && child.pid !== undefined) kp.hostPid = child.pid;
   if (kp) kp.onNote = (note) => void child.kill(note === 'interrupt' ? 'SIGINT' : note.includes('hangup') ? 'SIGHUP' : 'SIGTERM');
   const onKill = () => child.kill('SIGTERM');
   if (p.k) p.killSignal.addEventListener('abort', onKill, { once: true });

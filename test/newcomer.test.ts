@@ -122,3 +122,23 @@ test('ls -l of files on a 9P mount shows type M and the mount device number, not
   // The union lists the note twice, once from each mount, each with its own device.
   expect(f.slice(2)).toEqual([f[0], f[1]]);
 });
+
+test.skipIf(!fs.existsSync('/proc/self/stat'))('ps shows real cpu and memory: the host program its own, in-process commands the ants-rc process', () => {
+  const r = run([
+    '-c',
+    "/bin/sleep 10 & while(! ps | grep -s ' sleep$') /bin/sleep 0.05; ps | grep ' (sleep|ps)$'; kill $apid",
+  ]);
+  expect(r.err).toBe('');
+  const rows = Object.fromEntries(
+    r.out.trim().split('\n').map((l) => {
+      const f = l.trim().split(/\s+/);
+      return [f[6], { mem: Number(f[4].replace(/K$/, '')), cpu: f[2] }];
+    }),
+  );
+  const ants = rows.ps!;
+  const host = rows.sleep!;
+  // Node's own resident memory is tens of megabytes; a host sleep's is a few hundred KiB to a few MiB.
+  expect(ants.mem).toBeGreaterThan(10_000);
+  expect(host.mem).toBeGreaterThan(0);
+  expect(host.mem).toBeLessThan(ants.mem);
+});
