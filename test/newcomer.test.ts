@@ -126,7 +126,7 @@ test('ls -l of files on a 9P mount shows type M and the mount device number, not
 test.skipIf(!fs.existsSync('/proc/self/stat'))('ps shows real cpu and memory: the host program its own, in-process commands the ants-rc process', () => {
   const r = run([
     '-c',
-    "/bin/sleep 10 & while(! ps | grep -s ' sleep$') /bin/sleep 0.05; ps | grep ' (sleep|ps)$'; kill $apid",
+    "sh -c 'exec sleep 10' & while(! ps | grep -s ' sh$') sleep 0.05; ps | grep ' (sh|ps)$'; kill $apid",
   ]);
   expect(r.err).toBe('');
   const rows = Object.fromEntries(
@@ -136,7 +136,7 @@ test.skipIf(!fs.existsSync('/proc/self/stat'))('ps shows real cpu and memory: th
     }),
   );
   const ants = rows.ps!;
-  const host = rows.sleep!;
+  const host = rows.sh!;
   // Node's own resident memory is tens of megabytes; a host sleep's is a few hundred KiB to a few MiB.
   expect(ants.mem).toBeGreaterThan(10_000);
   expect(host.mem).toBeGreaterThan(0);
