@@ -142,3 +142,20 @@ test.skipIf(!fs.existsSync('/proc/self/stat'))('ps shows real cpu and memory: th
   expect(host.mem).toBeGreaterThan(0);
   expect(host.mem).toBeLessThan(ants.mem);
 });
+
+test.skipIf(!['/usr/bin/nc', '/bin/nc'].some((f) => fs.existsSync(f)))(
+  'a tcp!*!port listener answers the host at a 127/8 address added after it announced',
+  () => {
+    const port = 40000 + (process.pid % 20000);
+    const r = run([
+      '-c',
+      `listen1 tcp!*!${port} rc -c 'echo hello' & ` +
+        `while(! netstat | grep -s 'Listen *${port} ') sleep 0.02; ` +
+        'ip/ipconfig loopback add 127.0.0.98 255.255.255.255; ' +
+        // The host listener is opened as the address is added; give it a few tries to be up.
+        `for(i in \`{seq 1 50}) if(! ~ $reached yes) { if(~ \`{nc -d 127.0.0.98 ${port} >[2]/dev/null} hello) reached=yes; if not sleep 0.05 }; ` +
+        'echo $reached; kill $apid',
+    ]);
+    expect(r.out).toBe('yes\n');
+  },
+);
