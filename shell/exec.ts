@@ -68,8 +68,9 @@ export function hostEnv(p: Proc): Record<string, string> {
   return env;
 }
 
+/** A program ended by a signal: an interrupt gives the word an in-process command's gives. */
 function signalStatus(sig: string): string {
-  return sig.replace(/^SIG/, '').toLowerCase();
+  return sig === 'SIGINT' ? 'interrupted' : sig.replace(/^SIG/, '').toLowerCase();
 }
 
 /** Run a host program to completion; resolves to its rc status. */

@@ -159,3 +159,14 @@ test.skipIf(!['/usr/bin/nc', '/bin/nc'].some((f) => fs.existsSync(f)))(
     expect(r.out).toBe('yes\n');
   },
 );
+
+test('an interrupt gives the same status word to a host program and an in-process command', () => {
+  const r = run([
+    '-c',
+    'sleep 10 & a=$apid; kill -INT $a; wait $a; echo in-process $status; ' +
+      "/mnt/host/bin/sleep 10 & while(! ps | grep -s ' sleep$') sleep 0.02; " +
+      "x=`{ps | grep ' sleep$'}; kill -INT $x(2); wait; echo host $status; " +
+      "/bin/sh -c 'kill -INT $$'; echo self $status",
+  ]);
+  expect(r.out).toBe('in-process interrupted\nhost interrupted\nself interrupted\n');
+});
