@@ -57,7 +57,11 @@ function pages(p: ProcLike): Promise<Entry[]> {
   index ??= (async () => {
     let root: string | undefined;
     for (const d of DIRS) if ((root = await hostName(p, d + '/1'))) break;
-    if (!root) return [];
+    if (!root) {
+      // Not reachable from this process (rfork m, say): another may do better.
+      index = undefined;
+      return [];
+    }
     root = root.slice(0, -2);
     const out: Entry[] = [];
     for (const sec of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) {
