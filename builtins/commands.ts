@@ -32,6 +32,7 @@ export const commands = new Map<string, Builtin>([
   ['grep', lazy(() => import('./cmd/grep.js'), 'grep')],
   ['lc', lazy(() => import('./cmd/ls.js'), 'lc')],
   ['ls', lazy(() => import('./cmd/ls.js'), 'ls')],
+  ['man', lazy(() => import('./cmd/man.js'), 'man')],
   ['mkdir', lazy(() => import('./cmd/mkdir.js'), 'mkdir')],
   ['mv', lazy(() => import('./cmd/mv.js'), 'mv')],
   ['pwd', lazy(() => import('./cmd/pwd.js'), 'pwd')],

@@ -5,13 +5,17 @@
  * programs in $PATH order. The file puts the host file system at / after the `#/` mount
  * points (so /dev, /env, /proc … are devices while /usr, /etc, /home are the host's, and
  * files created in / go to the host); /n and /mnt are mntgen directories (posted as
- * slashn and slashmnt).
+ * slashn and slashmnt), and the whole host file system is also /mnt/host.
+ * A user's $home must be where the host has it (`cd`, $home/lib/profile, history): if the
+ * namespace put something else there (a home under /srv or /n, say), boot binds the host's
+ * directory back over it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Kernel } from './kernel.js';
 import { newns, type NsFileOptions } from './nsfile.js';
 import { rcquote } from './nstext.js';
+import { cleanname } from './vfs.js';
 import type { KProc } from './proc.js';
 import { Mntgen } from './srv/mntgen.js';
 
@@ -43,10 +47,18 @@ export function postBootServers(k: Kernel): void {
  * Give p the boot namespace (or the namespace file text given) and return it; p.cwd is
  * set when the file says `cd`.
  */
-export async function boot(k: Kernel, p: KProc, opts: NsFileOptions & { text?: string; hostPath?: string[] } = {}): Promise<KProc> {
+export async function boot(
+  k: Kernel,
+  p: KProc,
+  opts: NsFileOptions & { text?: string; hostPath?: string[]; home?: string } = {},
+): Promise<KProc> {
   postBootServers(k);
   const text = opts.text ?? defaultNamespace(opts.hostPath ?? k.hostPath);
   const r = await newns(p.ns, text, opts);
+  const home = cleanname(opts.home ?? process.env.HOME ?? '');
+  if (opts.text === undefined && home.startsWith('/') && home !== '/' && existsSync(home) && r.ns.hostPath(home) !== home) {
+    await r.ns.bind('#U' + home, home, 0).catch(() => undefined);
+  }
   p.ns = r.ns;
   if (r.cwd) p.cwd = r.cwd;
   return p;

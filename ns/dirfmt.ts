@@ -155,3 +155,19 @@ function lowerBound(a: number[], x: number): number {
   }
   return lo;
 }
+
+/**
+ * Plan 9's mntdirfix: entries read from a directory on a mounted server get the mount's
+ * type (`M`) and device number, whatever the server put there (plan9port servers send
+ * garbage). Works on a copy of the packed entries; a short tail is left as it is.
+ */
+export function mntdirfix(b: Buffer, dev: number): Buffer {
+  const out = Buffer.from(b);
+  for (let at = 0; at + 8 <= out.length; ) {
+    const size = out.readUInt16LE(at);
+    out.writeUInt16LE(0x4d, at + 2);
+    out.writeUInt32LE(dev >>> 0, at + 4);
+    at += 2 + size;
+  }
+  return out;
+}

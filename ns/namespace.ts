@@ -254,7 +254,9 @@ export class Namespace implements Vfs {
       if (pre?.openErr !== undefined) throw pre.openErr;
       const r = pre?.opened ?? (await this.as(() => fid.open(mode & ~OEXCL)));
       const end = (mode & OAPPEND) !== 0 ? (await this.as(() => fid.stat())).length : 0;
-      return new FileChan(fid, path, r.iounit, this.as, end);
+      const ch = new FileChan(fid, path, r.iounit, this.as, end);
+      if (w.c.isDir && w.c.dev.letter === 'M') ch.mountDev = w.c.dev.id;
+      return ch;
     } catch (e) {
       fid.clunk().catch(() => {});
       throw e;

@@ -4,6 +4,7 @@
  * device that answers per process (#c/pid, #e) answers for it. A write is split at the
  * server's iounit and repeated until all of it is written.
  */
+import { mntdirfix } from './dirfmt.js';
 import { Ebadfd, Eio } from './errors.js';
 import { type Fid, NsError, type Signal } from './types.js';
 import type { Chan } from './vfs.js';
@@ -30,12 +31,15 @@ export class FileChan implements Chan {
     return this.fid.hostFd;
   }
 
+  /** For a directory on a mounted server: its device number, put in every entry read (mntdirfix). */
+  mountDev?: number;
+
   async read(count: number, signal?: Signal): Promise<Buffer> {
     if (this.closed) throw new NsError(Ebadfd);
     const n = this.iounit > 0 ? Math.min(count, this.iounit) : count;
     const b = await this.as(() => this.fid.read(this.offset, n, signal));
     this.offset += b.length;
-    return b;
+    return this.mountDev === undefined || b.length === 0 ? b : mntdirfix(b, this.mountDev);
   }
 
   async write(data: Buffer): Promise<number> {

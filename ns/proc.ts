@@ -120,6 +120,8 @@ export class KProc {
   onGroupNote?: (note: string) => void;
   readonly notes: string[] = [];
   readonly started = Date.now();
+  /** The host's pid when this process is a host program (its cpu and memory are the host's). */
+  hostPid?: number;
   private readonly waitq: WaitMsg[] = [];
   private readonly waiters: Array<(w: WaitMsg) => void> = [];
   private living = 0;

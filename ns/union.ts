@@ -7,6 +7,7 @@
  * is a single replacing bind.
  */
 import type { KChan } from './chan.js';
+import { mntdirfix } from './dirfmt.js';
 import { Ebadfd, Eisdir } from './errors.js';
 import { MCREATE, type MountHead } from './mount.js';
 import { direct, type RunAs } from './openchan.js';
@@ -53,7 +54,8 @@ export class UnionDirChan implements Chan {
       const b = await this.as(() => fid.read(this.off, count));
       if (b.length > 0) {
         this.off += b.length;
-        return b;
+        const dev = this.members[this.i]!.dev;
+        return dev.letter === 'M' ? mntdirfix(b, dev.id) : b;
       }
       this.dropCurrent();
       this.i++;

@@ -68,8 +68,9 @@ export function hostEnv(p: Proc): Record<string, string> {
   return env;
 }
 
+/** A program ended by a signal: an interrupt gives the word an in-process command's gives. */
 function signalStatus(sig: string): string {
-  return sig.replace(/^SIG/, '').toLowerCase();
+  return sig === 'SIGINT' ? 'interrupted' : sig.replace(/^SIG/, '').toLowerCase();
 }
 
 /** Run a host program to completion; resolves to its rc status. */
@@ -116,6 +117,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   group.hosts.add(kid);
   // On a kernel the program is a process of its own (ps, /proc/N): a note to it signals it.
   const kp = p.k && p.m.kernel?.fork(p.k, argv);
+  if (kp && child.pid !== undefined) kp.hostPid = child.pid;
   if (kp) kp.onNote = (note) => void child.kill(note === 'interrupt' ? 'SIGINT' : note.includes('hangup') ? 'SIGHUP' : 'SIGTERM');
   const onKill = () => p.m.leaving || child.kill('SIGTERM');
   if (p.k) p.killSignal.addEventListener('abort', onKill, { once: true });

@@ -1,6 +1,7 @@
 /*
  * ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]
  * ants-rc --netd dir        (the shared /net daemon, which sessions start themselves)
+ * ants-rc --help | --version
  *
  * Batch use (-c, a script file, a script on standard input) loads only the interpreter.
  * Interactive use on a terminal reads lines with a plain line reader here; the full-screen
@@ -24,6 +25,29 @@ import { isatty } from 'node:tty';
 import { defaultSrvDir, srvDirFault } from '../ns/dev/srv.js';
 
 const USAGE = 'usage: ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]';
+
+const HELP = `${USAGE}
+Plan 9's rc with per-process namespaces. With no command or file, read commands from
+standard input (interactively on a terminal).
+  -c cmd   run cmd            -e  exit when a command fails   -x  print commands as run
+  -i / -I  force / refuse interactive mode                    -v  echo input as read
+  -l       run $home/lib/profile first                       -p  take no functions from the environment
+  --net=local    a private /net instead of the user's shared daemon
+  --help, --version
+Manual pages: man rc, man ants-rc, man -k word.
+`;
+
+/** The version in package.json, seen from the source, the build or the bundle. */
+function version(): string {
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      return JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), 'utf8')).version;
+    } catch {
+      // not there: try the next place
+    }
+  }
+  return 'unknown';
+}
 
 interface Args {
   flags: Set<string>;
@@ -110,6 +134,10 @@ async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?:
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--netd') return (await import('../ns/net/netd.js')).runNetd(argv.slice(1));
+  if (argv[0] === '--help' || argv[0] === '--version') {
+    process.stdout.write(argv[0] === '--help' ? HELP : `ants-rc ${version()}\n`);
+    return 0;
+  }
   // Where /net lives: the user's shared daemon unless --net=local or ANTS_NET=local.
   let net: 'local' | 'daemon' = process.env.ANTS_NET === 'local' ? 'local' : 'daemon';
   while (argv[0]?.startsWith('--net=')) {
@@ -144,7 +172,8 @@ export async function main(argv: string[]): Promise<number> {
     kproc,
     cwd: cleanname(process.cwd()),
     fds,
-    env: process.env,
+    // $NAMESPACE names the srv directory in use, so scripts and plan9port's 9p find it.
+    env: kernel?.srv.dir ? { ...process.env, NAMESPACE: kernel.srv.dir } : process.env,
     interactive,
     flags: a.flags,
   });

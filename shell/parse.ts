@@ -156,16 +156,18 @@ export interface Parsed {
   lines: Line[];
   /** The syntax error after them, if any. */
   error: SyntaxErrorInfo | null;
+  /** The input stops inside a command or a here document: an interactive reader asks for more. */
+  more: boolean;
 }
 
 /** Parse as rc reads a script: every line before the first syntax error still runs. */
 export function parseLines(src: string): Parsed {
   const cut = cutHeredocs(src);
   try {
-    return { lines: peg(cut.text, { heredocs: cut.heredocs }) as Line[], error: null };
+    return { lines: peg(cut.text, { heredocs: cut.heredocs }) as Line[], error: null, more: cut.openHeredoc };
   } catch (e) {
     const error = toInfo(e, cut, 0);
     const lines = peg(cut.text, { heredocs: cut.heredocs, startRule: 'Lines' }) as Line[];
-    return { lines, error };
+    return { lines, error, more: error.incomplete };
   }
 }

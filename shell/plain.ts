@@ -24,8 +24,8 @@ export async function runPlain(m: AntsMachine): Promise<string> {
     const next = await lines.next();
     if (next.done) break;
     buf += next.value + '\n';
-    const { lines: parsed, error } = parseLines(buf);
-    if (error && error.incomplete) {
+    const { lines: parsed, error, more } = parseLines(buf);
+    if (more) {
       prompt(1);
       continue;
     }

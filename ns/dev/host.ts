@@ -109,6 +109,31 @@ export function hostSockets(dir: string): string[] {
   }
 }
 
+/**
+ * A host process's cpu time (user and system, in ms) and resident memory (KiB), from Linux's
+ * /proc (clock ticks taken as 100 a second, as Linux reports them); undefined elsewhere.
+ */
+export function hostProcUsage(pid: number): { user: number; sys: number; memKB: number } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const rss = /^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { user: Number(f[11]) * 10, sys: Number(f[12]) * 10, memKB: rss ? Number(rss[1]) : 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The permission bits of a host socket, or undefined when there is none at path. */
+export function hostSocketPerm(path: string): number | undefined {
+  try {
+    const st = fs.statSync(path);
+    return st.isSocket() ? st.mode & 0o777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class HostFs implements FileServer {
   private readonly qids = new Map<string, number>();
   private nextQid = 1;

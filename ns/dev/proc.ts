@@ -13,6 +13,7 @@ import type { Kernel } from '../kernel.js';
 import type { KProc } from '../proc.js';
 import { NsError } from '../types.js';
 import { type Device, treeDevice } from './index.js';
+import { hostProcUsage } from './host.js';
 import { dirNode, type Handle, mkqid, type Node, readStr } from './tree.js';
 
 /** Plan 9's %q: quoted only when empty or holding a blank or a quote. */
@@ -38,8 +39,20 @@ function statusText(p: KProc): string {
   const pad = (s: string, n: number): string => s.padEnd(n).slice(0, Math.max(n, s.length));
   const ms = Date.now() - p.started;
   const state = p.state === 'Moribund' ? 'Moribund' : 'Running';
+  const u = usage(p);
   return `${pad(name, 27)} ${pad(p.user, 27)} ${pad(state, 11)} ` +
-    [0, 0, ms, 0, 0, 0, 0, 10, 10].map(num).join('');
+    [u.user, u.sys, ms, 0, 0, 0, u.memKB, 10, 10].map(num).join('');
+}
+
+/**
+ * The cpu time (ms) and memory (KiB) proc(3)'s status reports: a host program's own, from
+ * the host; for a process that runs inside ants-rc, the ants-rc process's, which it shares.
+ */
+function usage(p: KProc): { user: number; sys: number; memKB: number } {
+  const host = p.hostPid !== undefined ? hostProcUsage(p.hostPid) : undefined;
+  if (host) return host;
+  const c = process.cpuUsage();
+  return { user: Math.round(c.user / 1000), sys: Math.round(c.system / 1000), memKB: Math.round(process.memoryUsage.rss() / 1024) };
 }
 
 /** Lines written to ns are applied one at a time, in order, each as its own operation. */

@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel.js';
 import { type Device, treeDevice } from './index.js';
 import { dirNode, mkqid, type Node } from './tree.js';
 
-export const ROOT_NAMES = ['bin', 'boot', 'dev', 'env', 'fd', 'mnt', 'n', 'net', 'net.alt', 'proc', 'root', 'srv', 'tmp'];
+export const ROOT_NAMES = ['bin', 'boot', 'dev', 'env', 'fd', 'mnt', 'n', 'net', 'net.alt', 'proc', 'srv', 'tmp'];
 
 export function rootDevice(k: Kernel): Device {
   const root: Node = dirNode('/', mkqid(0, true), () => children);

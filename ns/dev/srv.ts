@@ -19,7 +19,7 @@ import nodePath from 'node:path';
 import { Eexist, Enonexist, Eperm } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { DMDIR, type FileServer, NsError } from '../types.js';
-import { hostSockets } from './host.js';
+import { hostSocketPerm, hostSockets } from './host.js';
 import { type Device, treeDevice } from './index.js';
 import { mkqid, type Node } from './tree.js';
 
@@ -147,8 +147,10 @@ export function srvDevice(k: Kernel): Device {
   const entryNode = (g: SrvGroup, name: string): Node | undefined => {
     const e = g.get(name);
     if (e) {
+      // A post served on a socket too has the socket's mode (srvfs -p); one only in-process, 0666.
+      const perm = (g.dir ? hostSocketPerm(nodePath.join(g.dir, name)) : undefined) ?? 0o666;
       return {
-        name, qid: mkqid(e.qid, false), perm: 0o666, uid: e.uid || k.user, parent: root, server: e.server,
+        name, qid: mkqid(e.qid, false), perm, uid: e.uid || k.user, parent: root, server: e.server,
         remove: () => g.remove(name),
       };
     }

@@ -272,6 +272,21 @@ export class Conv {
     return { addrs: [...mine], explicit: false };
   }
 
+  /**
+   * A 127/8 address added to the stack after this conversation announced on `*`: take it
+   * on the host too, as hostAddrs would have at the announcement (a port the host has in
+   * use there is left to the host).
+   */
+  addressAdded(a: Ip): void {
+    if (this.state !== 'Announced' || this.laddr !== IPnoaddr || !this.hostAddrs()) return;
+    const { lport, rq } = this;
+    const end = this.isTcp ? hostListen(a, lport, (s) => this.hostCall(s)) : hostUdp(a, lport, (u, m, from) => this.hostDatagram(u, a, m, from));
+    end.then(
+      (x) => (this.state === 'Announced' && this.rq === rq && !rq.isClosed ? this.hostEnds.push(x) : x.close()),
+      () => {},
+    );
+  }
+
   async connect(dest: string, local?: string): Promise<void> {
     if (this.state !== 'Idle') throw err(Econinuse);
     const bang = dest.indexOf('!');

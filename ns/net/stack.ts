@@ -129,6 +129,8 @@ export class Ipifc {
     if (this.lifcs.some((l) => l.local === local)) return;
     this.lifcs.push({ local, mask, remote: maskip(remote, mask) });
     this.stack.world.announceAddress(this.stack, this, local);
+    // A 127/8 address is real on the host: announcements on `*` take it there too.
+    if (isLoopback(local)) for (const c of [...this.stack.tcp.convs, ...this.stack.udp.convs]) c.addressAdded(local);
   }
 
   private remove(a: string[]): void {

@@ -417,8 +417,8 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
       continue;
     }
     const text = pending + o.text + '\n';
-    const { lines, error } = parseLines(text);
-    if (error && error.incomplete) {
+    const { lines, error, more } = parseLines(text);
+    if (more) {
       pending = text;
       continue;
     }
@@ -442,7 +442,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
         await p.err('');
         ended = true;
       } else {
-        await p.err(`rc: ${e.message}`);
+        await p.err(e.display());
         p.setStatus(e.message);
       }
     }

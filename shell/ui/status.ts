@@ -59,7 +59,8 @@ export function statusText(s: StatusInfo, width: number): string {
   if (s.root) tail.push(`root ${s.root}`);
   if (s.jobs.length === 1) tail.push(`job ${s.jobs[0]}`);
   else if (s.jobs.length > 1) tail.push(`${s.jobs.length} jobs`);
-  if (s.status !== '') tail.push(`status ${s.status}`);
+  // A failure as rc judges one: a status of only 0s and |s (a pipeline's `|`) is success.
+  if (!/^[0|]*$/.test(s.status)) tail.push(`status ${s.status}`);
   const sep = ' · ';
   const fixed = s.sysname.length + sep.length + tail.reduce((n, t) => n + sep.length + t.length, 0);
   let cwd = s.cwd;

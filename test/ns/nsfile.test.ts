@@ -1,4 +1,5 @@
 /* namespace(6) files, newns, and the boot namespace. */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boot, defaultNamespace } from '../../ns/boot.js';
 import { MREPL } from '../../ns/mount.js';
@@ -61,6 +62,14 @@ describe('namespace files', () => {
 });
 
 describe('the boot namespace', () => {
+  it.skipIf(!existsSync('/boot'))('binds the host directory back over a $home the namespace hides', async () => {
+    const k = kernel();
+    const plain = await boot(k, await k.init(['rc']), { hostPath: [], home: '/nonexistent/home' });
+    expect(plain.ns.hostPath('/boot')).toBeUndefined();
+    const p = await boot(k, await k.init(['rc']), { hostPath: [], home: '/boot' });
+    expect(p.ns.hostPath('/boot')).toBe('/boot');
+  });
+
   it('puts the host at / beside the devices, with mntgen /n and /mnt', async () => {
     const k = kernel();
     const p = await boot(k, await k.init(['rc']), { hostPath: ['/usr/bin', '/bin'] });
@@ -71,7 +80,9 @@ describe('the boot namespace', () => {
     expect(await ls(p.ns, '/dev')).toContain('null');
     expect(p.ns.hostPath('/etc/passwd')).toBe('/etc/passwd');
     expect(p.ns.hostPath('/tmp')).toBe('/tmp');
-    expect(p.ns.hostPath('/root/etc')).toBe('/etc');
+    expect(p.ns.hostPath('/mnt/host/etc')).toBe('/etc');
+    expect(p.ns.hostPath('/root')).toBe('/root');
+    expect(p.ns.hostPath('/home')).toBe('/home');
     expect(p.ns.hostPath('/bin/sh')).toMatch(/^\/(usr\/)?bin\/sh$/);
     expect(await ls(p.ns, '/n/anything')).toEqual([]);
     expect(await cat(p.ns, '/dev/user')).toBe('glenda');
