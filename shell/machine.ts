@@ -162,7 +162,9 @@ export class AntsMachine implements Machine, Shell {
     const q = p.ng.quitSignal;
     if (q.aborted) return r;
     return new Promise<void>((res, rej) => {
-      const quit = () => rej(new RcInterrupt());
+      // The line got the interrupt too: give it a moment to unwind (and say what it says)
+      // before the prompt comes back over it.
+      const quit = () => void Promise.race([r.catch(() => {}), new Promise((t) => setTimeout(t, 100))]).finally(() => rej(new RcInterrupt()));
       q.addEventListener('abort', quit, { once: true });
       r.then(
         () => {
