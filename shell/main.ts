@@ -59,6 +59,20 @@ function parseArgs(argv: string[]): Args | string {
   return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1) };
 }
 
+/**
+ * Whether fd 0 is a terminal. process.stdin is made only when it could be one (a
+ * character device): making it loads Node's streams, a cost to every script that
+ * never reads it.
+ */
+function stdinIsTTY(): boolean {
+  try {
+    if (!fs.fstatSync(0).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stdin.isTTY === true;
+}
+
 function readAll(fd: number): string {
   const chunks: Buffer[] = [];
   const buf = Buffer.allocUnsafe(65536);
@@ -122,8 +136,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const fds = new FdTable();
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
-  const isTTY = process.stdin.isTTY === true;
-  const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
+  const interactive = a.flags.has('i') || (a.command === null && a.file === null && !a.flags.has('I') && stdinIsTTY());
   const { vfs, kernel, kproc } = await bootKernel(net);
   const m = new AntsMachine({
     vfs,

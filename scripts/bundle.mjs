@@ -1,0 +1,64 @@
+// The shipped bundles, from tsc's output in dist/ (npm run build runs this last).
+//
+// dist/bundle/batch.cjs: everything but the full-screen UI, as one classic script.
+// bin/ants-rc.js compiles it with vm.Script, whose V8 code cache (cachedData) skips
+// parsing and compiling on later starts; ES modules have no such cache in Node 20, and
+// fourteen of them cost more to load than the shell took to run `echo hi`. As a script
+// it has no import.meta (bin passes the bundle's URL as __antsUrl) and no import(): the
+// node: modules it loads on demand become require, and the one real ES module, the UI,
+// is imported by bin's __antsImport.
+//
+// dist/bundle/app.js: Ink, React and chalk with shell/ui/app.js, an ES module loaded
+// only by an interactive session on a terminal.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+
+const out = 'dist/bundle';
+rmSync(out, { recursive: true, force: true });
+
+// ui/index.js imports ./app.js; in the script that is bin's __antsImport.
+const appImport = {
+  name: 'app-import',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/app\.js$/ }, () => ({ path: './app.js', external: true }));
+    b.onLoad({ filter: /[/\\]shell[/\\]ui[/\\]index\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const src = await readFile(args.path, 'utf8');
+      const to = src.replaceAll("import('./app.js')", "__antsImport('./app.js')");
+      if (to === src) throw new Error(`${args.path}: no import('./app.js') to hand to bin`);
+      return { contents: to, loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: ['dist/shell/main.js'],
+  outfile: `${out}/batch.cjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__antsUrl' },
+  plugins: [appImport],
+  minify: true,
+  logLevel: 'warning',
+});
+// bin reads the script as latin1, which is only right for ASCII (esbuild's default charset).
+const script = readFileSync(`${out}/batch.cjs`);
+if (script.some((c) => c > 0x7f)) throw new Error(`${out}/batch.cjs is not ASCII`);
+
+await build({
+  entryPoints: ['dist/shell/ui/app.js'],
+  outdir: out,
+  // Ink's devtools (only with DEV=true) stay a chunk of their own, importing the absent
+  // react-devtools-core only when loaded.
+  splitting: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['react-devtools-core'],
+  banner: { js: 'import { createRequire as __cjsRequire } from "node:module"; const require = __cjsRequire(import.meta.url);' },
+  logLevel: 'warning',
+});
