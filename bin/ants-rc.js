@@ -49,11 +49,8 @@ if (cacheFile) {
   } catch {}
 }
 
-// One line, so the bundle's line numbers are the script's.
-const script = new Script(`(function (exports, require, module, __filename, __dirname, __antsUrl, __antsImport) {${src}\n})`, {
-  filename: file,
-  cachedData,
-});
+// The script is a function expression (exports, require, module, __filename, __dirname, __antsUrl, __antsImport).
+const script = new Script(src, { filename: file, cachedData });
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, dir, pathToFileURL(file).href, (spec) =>
   import(pathToFileURL(path.join(dir, spec)).href),

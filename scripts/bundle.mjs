@@ -41,6 +41,10 @@ await build({
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__antsUrl' },
   plugins: [appImport],
+  // The script is one function expression, which bin calls with what a CommonJS module
+  // gets: wrapping it there would copy the whole text once more at every start.
+  banner: { js: '(function (exports, require, module, __filename, __dirname, __antsUrl, __antsImport) {' },
+  footer: { js: '})' },
   minify: true,
   logLevel: 'warning',
 });
