@@ -10,7 +10,6 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { createRequire } = require('node:module');
 const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
 
@@ -52,7 +51,8 @@ if (cacheFile) {
 // The script is a function expression (exports, require, module, __filename, __dirname, __antsUrl, __antsImport).
 const script = new Script(src, { filename: file, cachedData });
 const mod = { exports: {} };
-script.runInThisContext()(mod.exports, createRequire(file), mod, file, dir, pathToFileURL(file).href, (spec) =>
+// The bundle requires only node: modules, which bin's own require finds as well.
+script.runInThisContext()(mod.exports, require, mod, file, dir, pathToFileURL(file).href, (spec) =>
   import(pathToFileURL(path.join(dir, spec)).href),
 );
 

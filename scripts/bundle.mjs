@@ -11,10 +11,12 @@
 // dist/bundle/app.js: Ink, React and chalk with shell/ui/app.js, an ES module loaded
 // only by an interactive session on a terminal.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const out = 'dist/bundle';
-rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const made = new Set();
 
 // ui/index.js imports ./app.js; in the script that is bin's __antsImport.
 const appImport = {
@@ -31,7 +33,7 @@ const appImport = {
   },
 };
 
-await build({
+const batch = await build({
   entryPoints: ['dist/shell/main.js'],
   outfile: `${out}/batch.cjs`,
   bundle: true,
@@ -46,13 +48,17 @@ await build({
   banner: { js: '(function (exports, require, module, __filename, __dirname, __antsUrl, __antsImport) {' },
   footer: { js: '})' },
   minify: true,
+  metafile: true,
   logLevel: 'warning',
 });
-// bin reads the script as latin1, which is only right for ASCII (esbuild's default charset).
 const script = readFileSync(`${out}/batch.cjs`);
+// bin hands the script its own require, which is right only for node: modules.
+const required = new Set([...script.toString('latin1').matchAll(/\brequire\("([^"]*)"\)/g)].map((m) => m[1]));
+for (const r of required) if (!r.startsWith('node:')) throw new Error(`${out}/batch.cjs requires ${r}, not a node: module`);
+// bin reads the script as latin1, which is only right for ASCII (esbuild's default charset).
 if (script.some((c) => c > 0x7f)) throw new Error(`${out}/batch.cjs is not ASCII`);
 
-await build({
+const app = await build({
   entryPoints: ['dist/shell/ui/app.js'],
   outdir: out,
   // Ink's devtools (only with DEV=true) stay a chunk of their own, importing the absent
@@ -64,5 +70,10 @@ await build({
   target: 'node20',
   external: ['react-devtools-core'],
   banner: { js: 'import { createRequire as __cjsRequire } from "node:module"; const require = __cjsRequire(import.meta.url);' },
+  metafile: true,
   logLevel: 'warning',
 });
+
+// Files of earlier builds go only now, so a shell started during the build finds its bundle.
+for (const r of [batch, app]) for (const f of Object.keys(r.metafile.outputs)) made.add(basename(f));
+for (const f of readdirSync(out)) if (!made.has(f)) rmSync(`${out}/${f}`, { recursive: true, force: true });
