@@ -29,7 +29,7 @@ try {
   process.exit(1);
 }
 
-/** FNV-1a of s, as 8 hex digits: the bundle's path in the cache file's name. */
+/** FNV-1a of s, as 8 hex digits, for the cache file's name. */
 function fnv(s) {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -38,8 +38,12 @@ function fnv(s) {
 
 const home = process.env.XDG_CACHE_HOME || (process.env.HOME ? path.join(process.env.HOME, '.cache') : '');
 const cacheDir = home ? path.join(home, 'ants-rc') : '';
+// V8 takes a cache only from its own version and flags; one file per Node and flags, so
+// shells run with different NODE_OPTIONS do not take turns rewriting one.
+const flags = fnv(`${process.version} ${process.arch} ${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
 const prefix = `batch-${fnv(file)}-`;
-const cacheFile = cacheDir && path.join(cacheDir, `${prefix}${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
+const stamp = `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}-`;
+const cacheFile = cacheDir && path.join(cacheDir, `${stamp}${flags}.v8`);
 
 let cachedData;
 if (cacheFile) {
@@ -56,18 +60,17 @@ script.runInThisContext()(mod.exports, require, mod, file, dir, pathToFileURL(fi
   import(pathToFileURL(path.join(dir, spec)).href),
 );
 
-/** Keep the code V8 compiled in this run for the next (replacing older caches of this bundle). */
+/** Keep the code V8 compiled in this run for the next, and drop caches of older builds of this bundle. */
 function saveCache() {
   if (!cacheFile || (cachedData && !script.cachedDataRejected)) return;
   try {
     const data = script.createCachedData();
-    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     const tmp = `${cacheFile}.${process.pid}`;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, cacheFile);
     for (const f of fs.readdirSync(cacheDir)) {
-      const p = path.join(cacheDir, f);
-      if (f.startsWith(prefix) && p !== cacheFile && !/\.\d+$/.test(f)) fs.rmSync(p, { force: true });
+      if (f.startsWith(prefix) && !f.startsWith(stamp) && !/\.\d+$/.test(f)) fs.rmSync(path.join(cacheDir, f), { force: true });
     }
   } catch {}
 }
