@@ -60,16 +60,21 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 /**
- * Whether fd 0 is a terminal. process.stdin is made only when it could be one (a
- * character device): making it loads Node's streams, a cost to every script that
- * never reads it.
+ * Whether fd 0 is a terminal, asked as Node's process.stdin unless fd 0 is a file or one
+ * of Linux's memory devices (major 1: /dev/null, /dev/zero …). Making process.stdin for a
+ * pipe, socket or terminal puts fd 0 in non-blocking mode, which the shell's reads of it
+ * count on: a blocking read would hold its libuv pool thread, and the process's exit,
+ * until input came. For a file or /dev/null it changes nothing and would only load
+ * Node's streams, a cost to every script run that way.
  */
 function stdinIsTTY(): boolean {
+  let st: fs.Stats;
   try {
-    if (!fs.fstatSync(0).isCharacterDevice()) return false;
+    st = fs.fstatSync(0);
   } catch {
     return false;
   }
+  if (st.isFile() || (process.platform === 'linux' && st.isCharacterDevice() && (Math.floor(st.rdev / 256) & 0xfff) === 1)) return false;
   return process.stdin.isTTY === true;
 }
 
@@ -136,7 +141,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const fds = new FdTable();
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
-  const interactive = a.flags.has('i') || (a.command === null && a.file === null && !a.flags.has('I') && stdinIsTTY());
+  const isTTY = stdinIsTTY();
+  const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
   const { vfs, kernel, kproc } = await bootKernel(net);
   const m = new AntsMachine({
     vfs,
