@@ -60,12 +60,27 @@ script.runInThisContext()(mod.exports, require, mod, file, dir, pathToFileURL(fi
   import(pathToFileURL(path.join(dir, spec)).href),
 );
 
+/**
+ * mkdir -p for the cache directory and its parent, one level at a time: Node's recursive
+ * mkdirSync never returns where mkdir keeps failing with ENOENT, as under /proc.
+ */
+function makeDir(d) {
+  try {
+    fs.mkdirSync(d, { mode: 0o700 });
+  } catch (e) {
+    if (e.code === 'EEXIST') return;
+    if (e.code !== 'ENOENT' || path.dirname(d) === d) throw e;
+    makeDir(path.dirname(d));
+    fs.mkdirSync(d, { mode: 0o700 });
+  }
+}
+
 /** Keep the code V8 compiled in this run for the next, and drop caches of older builds of this bundle. */
 function saveCache() {
   if (!cacheFile || (cachedData && !script.cachedDataRejected)) return;
   try {
     const data = script.createCachedData();
-    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    makeDir(cacheDir);
     const tmp = `${cacheFile}.${process.pid}`;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, cacheFile);
