@@ -11,7 +11,7 @@
 // dist/bundle/app.js: Ink, React and chalk with shell/ui/app.js, an ES module loaded
 // only by an interactive session on a terminal.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 
 const out = 'dist/bundle';
@@ -73,6 +73,12 @@ const app = await build({
   metafile: true,
   logLevel: 'warning',
 });
+
+// The namespace file ships beside the bundle, where ns/boot.ts looks first: the package
+// holds dist/, not ns/.
+mkdirSync(`${out}/lib`, { recursive: true });
+copyFileSync('ns/lib/namespace', `${out}/lib/namespace`);
+made.add('lib');
 
 // Files of earlier builds go only now, so a shell started during the build finds its bundle.
 for (const r of [batch, app]) for (const f of Object.keys(r.metafile.outputs)) made.add(basename(f));
