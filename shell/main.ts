@@ -86,6 +86,25 @@ function parseArgs(argv: string[]): Args | string {
   return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1) };
 }
 
+/**
+ * Whether fd 0 is a terminal, asked as Node's process.stdin unless fd 0 is a file or one
+ * of Linux's memory devices (major 1: /dev/null, /dev/zero …). Making process.stdin for a
+ * pipe, socket or terminal puts fd 0 in non-blocking mode, which the shell's reads of it
+ * count on: a blocking read would hold its libuv pool thread, and the process's exit,
+ * until input came. For a file or /dev/null it changes nothing and would only load
+ * Node's streams, a cost to every script run that way.
+ */
+function stdinIsTTY(): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(0);
+  } catch {
+    return false;
+  }
+  if (st.isFile() || (process.platform === 'linux' && st.isCharacterDevice() && (Math.floor(st.rdev / 256) & 0xfff) === 1)) return false;
+  return process.stdin.isTTY === true;
+}
+
 function readAll(fd: number): string {
   const chunks: Buffer[] = [];
   const buf = Buffer.allocUnsafe(65536);
@@ -156,7 +175,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const fds = new FdTable();
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
-  const isTTY = process.stdin.isTTY === true;
+  const isTTY = stdinIsTTY();
   const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
   // A srv directory someone else could plant sockets in: a script stops here; a user at a
   // terminal is told, and gets a /srv without host sockets and a /net that says why it fails.

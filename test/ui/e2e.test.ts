@@ -14,7 +14,7 @@ const UP = '\x1b[A';
 const TAB = '\t';
 const ESC = '\x1b';
 
-const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'main.js'));
+const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'batch.cjs'));
 const has = (cmd: string) => {
   try {
     execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
