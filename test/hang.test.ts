@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { BIN } from './ui/pty.js';
 
-const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'main.js'));
+const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'batch.cjs'));
 
 interface Run {
   out: string;

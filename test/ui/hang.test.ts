@@ -12,7 +12,7 @@ const CTRL_C = '\x03';
 const CTRL_D = '\x04';
 const CTRL_BS = '\x1c';
 
-const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'main.js'));
+const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'batch.cjs'));
 
 const screens: Screen[] = [];
 afterEach(() => {

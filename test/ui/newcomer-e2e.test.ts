@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, row, Screen } from './pty.js';
 
-const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'main.js'));
+const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'batch.cjs'));
 const screens: Screen[] = [];
 afterEach(() => {
   for (const s of screens.splice(0)) s.kill();
