@@ -258,6 +258,10 @@ export class Proc {
       (this.kids ??= new Set()).add(child);
       child.parent = this;
     }
+    // A note that reached this proc between its last check point and the fork (a kill
+    // while $path was searched) reaches what it starts, too.
+    if (this.killed) child.kill(this.killed);
+    else if (this.noted) child.interrupt();
     return child;
   }
 
