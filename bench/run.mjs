@@ -7,6 +7,7 @@
 //   node bench/run.mjs ui    only the interactive UI (bench/ui.mjs)
 //   node bench/run.mjs 9p    only 9P throughput and latency (bench/9p.mjs)
 //   node bench/run.mjs net   only the /net emulator (bench/net.mjs)
+//   node bench/run.mjs hang  only SIGINT-to-exit and the cost of yielding (bench/hang.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,3 +139,4 @@ if (!only || only === 'ui') await (await import('./ui.mjs')).ui();
 if (!only || only === 'ns') await (await import('./ns.mjs')).ns();
 if (!only || only === '9p') await (await import('./9p.mjs')).p9();
 if (!only || only === 'net') await (await import('./net.mjs')).netBench();
+if (!only || only === 'hang') await (await import('./hang.mjs')).hang();
