@@ -329,29 +329,6 @@ export class Compiler implements Runner {
       cur = cur.cmd;
     }
     const body = cur ? this.compile(cur) : null;
-    const names = (p: Proc): MaybePromise<string[]> => {
-      const out: string[] = [];
-      for (const s of sets) {
-        if (typeof s.name === 'string') {
-          out.push(s.name);
-          continue;
-        }
-        const v = s.name(p);
-        if (isPromise(v)) return namesAsync(p);
-        if (v.length !== 1) throw new RcError('variable name not singleton!');
-        out.push(v[0]);
-      }
-      return out;
-    };
-    const namesAsync = async (p: Proc): Promise<string[]> => {
-      const out: string[] = [];
-      for (const s of sets) {
-        const v = typeof s.name === 'string' ? [s.name] : await s.name(p);
-        if (v.length !== 1) throw new RcError('variable name not singleton!');
-        out.push(v[0]);
-      }
-      return out;
-    };
     if (!body && sets.length === 1 && typeof sets[0].name === 'string' && !sets[0].append) {
       const name = sets[0].name;
       const value = sets[0].value;
@@ -362,47 +339,55 @@ export class Compiler implements Runner {
         p.set(name, v);
       };
     }
-    if (!body) {
-      // Plain assignment: evaluate all values first, then assign (rc's order).
-      if (sets.length === 1 && sets[0].append && typeof sets[0].name === 'string') {
-        const { name, append } = sets[0] as { name: string; append: Ex };
-        return (p) => {
-          const tail = append(p);
-          if (isPromise(tail)) return tail.then((t) => void p.append(name, t));
-          p.append(name, tail);
-        };
-      }
-      return (p) =>
-        then(names(p), (ns) =>
-          then(evalAll(p, sets.map((s) => s.value)), (vals) => {
-            for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
-          }),
-        ) as MaybePromise<void>;
+    if (!body && sets.length === 1 && sets[0].append && typeof sets[0].name === 'string') {
+      const { name, append } = sets[0] as { name: string; append: Ex };
+      return (p) => {
+        const tail = append(p);
+        if (isPromise(tail)) return tail.then((t) => void p.append(name, t));
+        p.append(name, tail);
+      };
     }
+    // Each name is assigned in turn, left to right, as rc's code does: a=1 b=$a gives b 1.
+    // For a command, saved holds the values to put back after it.
+    const assignOne = (p: Proc, i: number, saved: [string, string[] | null][] | null): MaybePromise<void> => {
+      const s = sets[i];
+      const set = (nv: string[] | string, v: string[]) => {
+        const n = typeof nv === 'string' ? nv : singleName(nv);
+        if (saved) saved.push([n, p.vars.has(n) ? p.get(n) : null]);
+        p.set(n, v);
+      };
+      return then(typeof s.name === 'string' ? s.name : s.name(p), (nv) => then(s.value(p), (v) => set(nv, v)));
+    };
+    const assignFrom = (p: Proc, i: number, saved: [string, string[] | null][] | null): MaybePromise<void> => {
+      for (; i < sets.length; i++) {
+        const r = assignOne(p, i, saved);
+        if (isPromise(r)) {
+          const next = i + 1;
+          return r.then(() => assignFrom(p, next, saved));
+        }
+      }
+    };
+    if (!body) return (p) => assignFrom(p, 0, null);
     // Local assignment: the values hold for the command only.
-    return (p) =>
-      then(names(p), (ns) =>
-        then(evalAll(p, sets.map((s) => s.value)), (vals) => {
-          const saved = ns.map((n) => (p.vars.has(n) ? p.get(n) : null));
-          for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
-          const restore = () => {
-            for (let i = ns.length - 1; i >= 0; i--) {
-              const s = saved[i];
-              if (s === null) p.unset(ns[i]);
-              else p.set(ns[i], s);
-            }
-          };
-          let r: MaybePromise<void>;
-          try {
-            r = body(p);
-          } catch (e) {
-            restore();
-            throw e;
-          }
-          if (isPromise(r)) return r.finally(restore);
-          restore();
-        }),
-      ) as MaybePromise<void>;
+    return (p) => {
+      const saved: [string, string[] | null][] = [];
+      const restore = () => {
+        for (let i = saved.length - 1; i >= 0; i--) {
+          const [n, s] = saved[i];
+          if (s === null) p.unset(n);
+          else p.set(n, s);
+        }
+      };
+      let r: MaybePromise<void>;
+      try {
+        r = after(assignFrom(p, 0, saved), () => body(p));
+      } catch (e) {
+        restore();
+        throw e;
+      }
+      if (isPromise(r)) return r.finally(restore);
+      restore();
+    };
   }
 
   private withRedirs(steps: RedirStep[], body: Code): Code {
@@ -559,6 +544,11 @@ function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybeProm
   return isPromise(x) ? x.then(f) : f(x);
 }
 
+function singleName(v: string[]): string {
+  if (v.length !== 1) throw new RcError('variable name not singleton!');
+  return v[0];
+}
+
 function runCleanups(p: Proc, mark: number): void {
   for (const f of p.cleanups.splice(mark)) f();
 }
@@ -566,22 +556,6 @@ function runCleanups(p: Proc, mark: number): void {
 /** Let the event loop run (signals, I/O) in the middle of a long loop, then check for an interrupt. */
 function yieldNow(p: Proc): Promise<void> {
   return new Promise<void>((res) => setImmediate(res)).then(() => checkInterrupt(p));
-}
-
-function evalAll(p: Proc, exs: Ex[]): MaybePromise<string[][]> {
-  const out: string[][] = [];
-  for (let i = 0; i < exs.length; i++) {
-    const v = exs[i](p);
-    if (isPromise(v)) {
-      return (async () => {
-        out.push(await v);
-        for (let j = i + 1; j < exs.length; j++) out.push(await exs[j](p));
-        return out;
-      })();
-    }
-    out.push(v);
-  }
-  return out;
 }
 
 /** Run argv as a command in p: function, builtin, then $path (rc's order). */
