@@ -49,9 +49,7 @@ export class Compiler implements Runner {
   compile(c: Cmd | null): Code {
     if (c === null) return () => {};
     const code = this.compileCmd(c);
-    const iffy = c.t === 'if' || c.t === 'ifnot';
-    // Every command but if clears the if-not state; <{…} names made while a command ran
-    // go when it ends.
+    // <{…} names made while a command ran go when it ends.
     return (p) => {
       const mark = p.cleanups.length;
       let r: MaybePromise<void>;
@@ -63,10 +61,7 @@ export class Compiler implements Runner {
       }
       if (isPromise(r)) {
         return r.then(
-          () => {
-            runCleanups(p, mark);
-            if (!iffy) p.ifState = 0;
-          },
+          () => runCleanups(p, mark),
           (e) => {
             runCleanups(p, mark);
             throw e;
@@ -74,7 +69,6 @@ export class Compiler implements Runner {
         );
       }
       if (p.cleanups.length > mark) runCleanups(p, mark);
-      if (!iffy) p.ifState = 0;
     };
   }
 
@@ -144,32 +138,23 @@ export class Compiler implements Runner {
       }
       case 'assign':
         return this.assign(c);
+      // rc's if-not flag: an if sets it once its condition has run and clears it only when
+      // its body runs; if not runs its body when the flag is set and leaves the flag alone,
+      // so `if not if(…) a; if not b' chains. Which if an if not belongs to is checked when
+      // it is parsed (parse.ts).
       case 'if': {
         const cond = this.cond(c.cond);
         const body = this.compile(c.body);
-        const taken = (p: Proc) => void (p.ifState = 1);
         const rest = (p: Proc): MaybePromise<void> => {
-          if (!truthy(p.status)) {
-            p.ifState = 2;
-            return;
-          }
-          const r = body(p);
-          if (isPromise(r)) return r.then(() => taken(p));
           p.ifState = 1;
+          if (!truthy(p.status)) return;
+          return after(body(p), () => void (p.ifState = 0));
         };
-        return (p) => {
-          const r = cond(p);
-          return isPromise(r) ? r.then(() => rest(p)) : rest(p);
-        };
+        return (p) => after(cond(p), () => rest(p));
       }
       case 'ifnot': {
         const body = this.compile(c.body);
-        return (p) => {
-          const s = p.ifState;
-          p.ifState = 0;
-          if (s === 0) throw new RcError("`if not' does not follow `if(...)'");
-          if (s === 2) return after(body(p), () => void (p.ifState = 0));
-        };
+        return (p) => (p.ifState ? body(p) : undefined);
       }
       case 'for':
         return this.forLoop(c.v, c.list, this.compile(c.body));
@@ -282,7 +267,6 @@ export class Compiler implements Runner {
       }
       return { pats: null, code: this.compile(c) };
     });
-    const leading = arms.length === 0 || arms[0].pats !== null;
     const run = (p: Proc, s: string, i: number, on: boolean): MaybePromise<void> => {
       for (; i < arms.length; i++) {
         const a = arms[i];
@@ -304,7 +288,6 @@ export class Compiler implements Runner {
       }
     };
     return (p) => {
-      if (!leading) throw new RcError('case missing in switch');
       return then(subj(p), (s) => run(p, s.length === 1 ? s[0] : s.join(' '), 0, false)) as MaybePromise<void>;
     };
   }

@@ -280,7 +280,7 @@ export class AntsMachine implements Machine, Shell {
 
 export function syntaxMessage(e: SyntaxErrorInfo, file: string | null): string {
   const where = file === null ? `line ${e.line}:${e.col}` : `${file}:${e.line}:${e.col}`;
-  return `rc: ${where}: token ${e.token}: syntax error`;
+  return `rc: ${where}: ${e.message ?? `token ${e.token}: syntax error`}`;
 }
 
 /**

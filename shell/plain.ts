@@ -19,16 +19,20 @@ export async function runPlain(m: AntsMachine): Promise<string> {
     void p.write(2, pr[n] ?? (n === 0 ? '% ' : '\t'));
   };
   let buf = '';
+  // Whether the last line was an if, for an if not on the next (parse.ts).
+  let ifst = { iflast: false };
   prompt(0);
   for (;;) {
     const next = await lines.next();
     if (next.done) break;
     buf += next.value + '\n';
-    const { lines: parsed, error } = parseLines(buf);
+    const st = { ...ifst };
+    const { lines: parsed, error } = parseLines(buf, st);
     if (error && error.incomplete) {
       prompt(1);
       continue;
     }
+    ifst = st;
     buf = '';
     try {
       for (const l of parsed) if (l.cmd) await m.compile(l.cmd)(p);

@@ -190,7 +190,7 @@ export class Proc {
   pid: number;
   ppid: number;
   status = '';
-  /** 0: last command was not an if; 1: an if whose condition held; 2: one whose did not. */
+  /** rc's if-not flag: 1 from an if's condition until its body has run (compile.ts). */
   ifState = 0;
   /** Depth of conditions being evaluated (if, while, && ||, !): -e does not fire there. */
   inCond = 0;

@@ -142,7 +142,7 @@ describe('print then parse', () => {
     fc.assert(
       fc.property(stmts(3), (tree) => {
         const text = printCmd(tree);
-        const back = parse(text);
+        const back = parse(text, false);
         const again = back.length === 0 ? null : back.length === 1 ? back[0] : { t: 'seq', cmds: back };
         expect(norm(again)).toEqual(norm(tree));
       }),
@@ -154,7 +154,7 @@ describe('print then parse', () => {
     fc.assert(
       fc.property(stmts(3), (tree) => {
         const once = printCmd(tree);
-        const b = parse(once);
+        const b = parse(once, false);
         const twice = printCmd(b.length === 1 ? b[0] : b.length === 0 ? null : { t: 'seq', cmds: b });
         expect(twice).toBe(once);
       }),
