@@ -205,11 +205,11 @@ export class Compiler implements Runner {
     const ns = compileList(names, this);
     const code = body === undefined ? null : this.compile(body);
     const define = (p: Proc, list: string[]) => {
+      // Defining or deleting a function leaves $status alone, as in rc.
       for (const n of list) {
         if (code === null) p.fns.delete(n);
         else p.fns.set(n, { name: n, body: body ?? null, code });
       }
-      p.setStatus('');
     };
     return (p) => {
       const list = ns(p);

@@ -190,6 +190,8 @@ export class Proc {
   pid: number;
   ppid: number;
   status = '';
+  /** status=(a b …) keeps its list; status is then its first word, as rc reads it. */
+  private statusList: { of: string; words: string[] } | null = null;
   /** rc's if-not flag: 1 from an if's condition until its body has run (compile.ts). */
   ifState = 0;
   /** Depth of conditions being evaluated (if, while, && ||, !): -e does not fire there. */
@@ -336,7 +338,7 @@ export class Proc {
 
   /** get() for a reader that looks and lets go ($#x, $"x): the array stays extendable. */
   peek(name: string): string[] {
-    if (name === 'status') return [this.status];
+    if (name === 'status') return this.statusList?.of === this.status ? this.statusList.words : [this.status];
     // $1, $2 … always index $*; $0 is a variable of its own.
     if (isPositional(name)) {
       const n = parseInt(name, 10);
@@ -349,7 +351,8 @@ export class Proc {
 
   set(name: string, value: string[], owned = false): void {
     if (name === 'status') {
-      this.status = value.join(' ');
+      this.status = value[0] ?? '';
+      this.statusList = value.length === 1 ? null : { of: this.status, words: value };
       return;
     }
     const v = this.vars.get(name);
@@ -389,6 +392,7 @@ export class Proc {
 
   setStatus(s: string): void {
     this.status = s;
+    this.statusList = null;
   }
 
   /** Write text to one of this proc's descriptors. */
