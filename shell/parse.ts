@@ -273,11 +273,14 @@ function checkLines(lines: Line[], places: Map<object, number>, cut: Cut, st: Pa
 
 function toInfo(e: unknown, cut: Cut, lineBase: number): SyntaxErrorInfo {
   if (e instanceof PegSyntaxError) {
-    const off = e.location.start.offset;
+    // A quoted word stuck to ( (rc's SUB out of place) fails at its closing quote; the
+    // error is the ( after it.
+    const sub = cut.text[e.location.start.offset] === "'" && cut.text[e.location.start.offset + 1] === '(' ? 1 : 0;
+    const off = e.location.start.offset + sub;
     const token = tokenAt(cut.text, off);
     return {
       line: e.location.start.line + lineBase,
-      col: e.location.start.column,
+      col: e.location.start.column + sub,
       token,
       incomplete: token === 'EOF' || cut.openHeredoc,
     };
