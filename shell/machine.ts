@@ -233,13 +233,15 @@ export class AntsMachine implements Machine, Shell {
           }
           await p.err(e.display());
           p.setStatus(e.message);
-          if (!this.interactive) return await this.finish('1');
+          // An error ends a script without sigexit, as in rc (sigexit is for the end of
+          // input, exit and a syntax error).
+          if (!this.interactive) return '1';
         }
       }
       if (error) {
         await p.err(syntaxMessage(error, name));
         p.setStatus('syntax error');
-        return await this.finish('1');
+        return await this.finish('syntax error');
       }
     } catch (e) {
       if (e instanceof RcExit) return e.quiet ? e.status : await this.finish(e.status);

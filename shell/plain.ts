@@ -16,7 +16,7 @@ export async function runPlain(m: AntsMachine): Promise<string> {
   const lines = rl[Symbol.asyncIterator]();
   const prompt = (n: 0 | 1) => {
     const pr = p.get('prompt');
-    void p.write(2, pr[n] ?? (n === 0 ? '% ' : '\t'));
+    void p.write(2, pr[n] ?? (n === 0 ? '% ' : '\t')).catch(() => {});
   };
   let buf = '';
   // Whether the last line was an if, for an if not on the next (parse.ts).

@@ -10,6 +10,8 @@
  * the current command line, and ends a non-interactive shell as rc does.
  */
 import type { Chan, Vfs } from '../ns/vfs.js';
+import { NsError } from '../ns/types.js';
+import { Ebadfd } from '../ns/errors.js';
 import type { Kernel } from '../ns/kernel.js';
 import type { KProc } from '../ns/proc.js';
 import type { Namespace } from '../ns/namespace.js';
@@ -395,10 +397,10 @@ export class Proc {
     this.statusList = null;
   }
 
-  /** Write text to one of this proc's descriptors. */
+  /** Write text to one of this proc's descriptors; a closed one fails, as write(2) does. */
   async write(fd: number, text: string | Buffer): Promise<void> {
     const c = this.fds.get(fd);
-    if (!c) return;
+    if (!c) throw new NsError(Ebadfd);
     await c.write(typeof text === 'string' ? Buffer.from(text) : text);
   }
 
