@@ -45,6 +45,8 @@ export const rc = cmd('rc', async (p, argv, sh) => {
     p.set('*', argv.slice(i + 1));
   }
   p.set('0', [name]);
+  // A new rc is a new process: $pid is its own (p is the child runCommand made for it).
+  p.set('pid', [String(p.pid)]);
   // `exit` unwinds past here to the end of this command's process, with its status.
   await sh.runSource(p, text, name);
   return p.status;
