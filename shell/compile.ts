@@ -636,19 +636,39 @@ function checkE(p: Proc, s: string): void {
   if (p.inCond === 0 && p.flags.has('e') && !truthy(s)) throw new RcExit(s);
 }
 
+/**
+ * Function calls nest in rc as deep as memory allows (9base manages 10000); here a call
+ * that would run on an already deep JS stack continues in a microtask, on a fresh stack,
+ * so recursion is bounded by MAX_DEPTH calls and never by the JS stack. syncDepth counts
+ * the calls now on the JS stack (a call that returned a Promise has left it); depth
+ * counts each proc's calls not yet finished.
+ */
+const MAX_DEPTH = 10000;
+const FRESH_STACK_EVERY = 32;
+let syncDepth = 0;
+const depth = new WeakMap<Proc, number>();
+
 function callFn(p: Proc, fn: FnDef, argv: string[]): MaybePromise<void> {
+  const d = depth.get(p) ?? 0;
+  if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);
+  if (syncDepth >= FRESH_STACK_EVERY) return Promise.resolve().then(() => callFn(p, fn, argv));
   const saved = p.vars.has('*') ? p.get('*') : null;
   p.set('*', argv.slice(1));
+  depth.set(p, d + 1);
   const restore = () => {
+    depth.set(p, d);
     if (saved === null) p.unset('*');
     else p.set('*', saved);
   };
   let r: MaybePromise<void>;
+  syncDepth++;
   try {
     r = fn.code(p);
   } catch (e) {
     restore();
     throw e;
+  } finally {
+    syncDepth--;
   }
   if (isPromise(r)) return r.finally(restore);
   restore();
