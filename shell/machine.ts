@@ -18,6 +18,7 @@ import { settleNetd } from '../ns/net/devices.js';
 import type { KProc } from '../ns/proc.js';
 import type { SyntaxErrorInfo } from './ast.js';
 import { ProcEnv } from './kenv.js';
+import { runInput, streamLines } from './input.js';
 
 export interface MachineOptions {
   vfs: Vfs;
@@ -208,6 +209,10 @@ export class AntsMachine implements Machine, Shell {
       await p.err(syntaxMessage(error, name === 'eval' ? null : name));
       p.setStatus('syntax error');
     }
+  }
+
+  runInput(pl: ProcLike, read: (count: number) => Promise<Buffer>, interactive: boolean): Promise<string> {
+    return runInput(this, pl as Proc, streamLines(read), { interactive, top: false });
   }
 
   /**

@@ -321,6 +321,8 @@ export interface Parsed {
   lines: Line[];
   /** The syntax error after them, if any. */
   error: SyntaxErrorInfo | null;
+  /** The text ended inside a here document: a reader of a stream should read on. */
+  openHeredoc?: boolean;
 }
 
 /**
@@ -331,7 +333,7 @@ export function parseLines(src: string, st: ParseState = { iflast: false }): Par
   const cut = cutHeredocs(src);
   const places = new Map<object, number>();
   try {
-    return checkLines(peg(cut.text, { heredocs: cut.heredocs, places }) as Line[], places, cut, st);
+    return { ...checkLines(peg(cut.text, { heredocs: cut.heredocs, places }) as Line[], places, cut, st), openHeredoc: cut.openHeredoc };
   } catch (e) {
     const error = toInfo(e, cut, 0);
     places.clear();
