@@ -8,7 +8,8 @@ import type { MountFs } from '../ns/9p/mnt.js';
 import type { Namespace } from '../ns/namespace.js';
 import type { ProcLike } from './types.js';
 import { abs, Exit, readAll } from './cmd/lib.js';
-import { OREAD } from '../ns/types.js';
+import { NsError, OREAD } from '../ns/types.js';
+import { Eintr } from '../ns/errors.js';
 
 /** The process's namespace, or (after saying so) an Exit. */
 export async function namespaceOf(p: ProcLike, name: string): Promise<Namespace> {
@@ -24,7 +25,8 @@ export async function namespaceOf(p: ProcLike, name: string): Promise<Namespace>
  * A 9P connection to addr, as the calling process's namespace reaches it: `unix!` names a
  * host socket; any other address is dialed through the namespace's /net (dial(2): cs,
  * clone, ctl, data), so the emulated network and its rules apply, and 127/8 reaches the
- * host. Without a /net (the bare host file system) it is dialed on the host.
+ * host. Without a /net (the bare host file system) it is dialed on the host. Dialing and
+ * the version exchange stop at an interrupt and take at most the 9P deadline each.
  */
 export async function mount9p(
   p: ProcLike,
@@ -33,6 +35,7 @@ export async function mount9p(
 ): Promise<MountFs> {
   const post = await import('../ns/9p/post.js');
   const signal = (p.vfs as Partial<Namespace>).kernel?.callerSignal;
+  const interrupt = p.signal;
   let viaNet = false;
   if (!addr.startsWith('unix!')) {
     try {
@@ -42,9 +45,14 @@ export async function mount9p(
       /* no /net here */
     }
   }
-  if (!viaNet) return post.mountDial(addr, { ...opts, signal });
-  const [{ dial }, { duplexOf }] = await Promise.all([import('./net/dial.js'), import('../ns/9p/transport.js')]);
-  const conn = await dial(p.vfs, addr);
+  if (!viaNet) return post.mountDial(addr, { ...opts, signal, interrupt });
+  const [{ dial }, { duplexOf }, { deadlineFromEnv }] = await Promise.all([
+    import('./net/dial.js'), import('../ns/9p/transport.js'), import('../ns/9p/client.js'),
+  ]);
+  const conn = await bounded(dial(p.vfs, addr), interrupt, deadlineFromEnv(), (c) => {
+    c.data.close();
+    c.ctl.close();
+  });
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -55,11 +63,39 @@ export async function mount9p(
   const stream = duplexOf(() => conn.data.read(65536 * 2), (b) => conn.data.write(b), close);
   stream.once('close', close);
   try {
-    return await post.mountStream(stream, { ...opts, signal });
+    return await post.mountStream(stream, { ...opts, signal, interrupt });
   } catch (e) {
     close();
     throw e;
   }
+}
+
+/**
+ * work, given up at an interrupt (`interrupted`) or after ms (`connection timed out`);
+ * what it yields too late is handed to drop.
+ */
+function bounded<T>(work: Promise<T>, intr: AbortSignal, ms: number, drop: (v: T) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      if (timer) clearTimeout(timer);
+      intr.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const giveUp = (why: string): void => {
+      if (finish()) reject(new NsError(why));
+    };
+    const onAbort = (): void => giveUp(Eintr);
+    const timer = ms > 0 ? setTimeout(() => giveUp('connection timed out'), ms) : undefined;
+    if (intr.aborted) return giveUp(Eintr);
+    intr.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => (finish() ? resolve(v) : drop(v)),
+      (e) => finish() && reject(e),
+    );
+  });
 }
 
 /** A dial string from what the user typed: a bare system name gets net!name!svc. */

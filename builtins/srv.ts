@@ -6,7 +6,8 @@
  * multiplexed onto the one connection, as plan9port's 9pserve does. With mtpt the
  * server is mounted there too (-a -b -c -C as for mount). -q: when name is already
  * posted, use that entry quietly. The entry belongs to the rc that ran srv, and goes
- * when the connection hangs up.
+ * when the connection hangs up; once it is gone the connection is closed with the last
+ * mount of it.
  */
 import type { Namespace } from '../ns/namespace.js';
 import { MAFTER, MBEFORE, MCACHE, MCREATE } from '../ns/mount.js';
@@ -29,7 +30,8 @@ export const srv = cmd('srv', async (p, argv) => {
   if (!(o.has.has('q') && group.get(name))) {
     const { postServer } = await import('../ns/9p/post.js');
     const fsrv = await mount9p(p, addr, { authKey: await keyOf(p, o.val.get('k')?.[0]), keep: true });
-    await postServer(group, name, fsrv, { owner: p.ppid, uid: ns.kernel.user }).catch((e) => {
+    // Once the entry is gone, the connection lasts only as long as mounts of it.
+    await postServer(group, name, fsrv, { owner: p.ppid, uid: ns.kernel.user, onRemove: () => fsrv.unkeep() }).catch((e) => {
       fsrv.client.close();
       throw e;
     });

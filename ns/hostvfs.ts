@@ -9,6 +9,8 @@ import { type Dir, DMDIR, NsError, OTRUNC, QTDIR, QTFILE } from './types.js';
 import { Ebadchar, Eexist, Eisdir, Eperm } from './errors.js';
 import { idName } from './dev/host.js';
 import { hostError } from './hosterr.js';
+import { isatty } from 'node:tty';
+import { ttyIn } from './ttyin.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -211,5 +213,27 @@ export class HostVfs implements Vfs {
 
 /** The shell's inherited standard descriptors. */
 export function stdioChan(fd: number): HostChan {
+  if (fd === 0 && isatty(0)) return new TtyChan(0, '/fd/0', false, false);
   return new HostChan(fd, `/fd/${fd}`, false, false);
+}
+
+/** True when chan is the terminal itself (what a background job must not read). */
+export function isTtyChan(c: Chan | undefined): boolean {
+  return c instanceof TtyChan || (c?.hostFd !== undefined && isatty(c.hostFd) && c.hostFd <= 2 && c.path.startsWith('/fd/'));
+}
+
+/** /dev/null as a host descriptor: a background job's standard input. */
+export function nullChan(): HostChan {
+  return new HostChan(fs.openSync('/dev/null', 'r'), '/dev/null', true, false);
+}
+
+/**
+ * Standard input when it is the terminal: host programs get the descriptor itself, and
+ * in-process reads go through the shell's own line discipline (ttyin.ts), so they can be
+ * interrupted without leaving a read pending that would eat the next line.
+ */
+class TtyChan extends HostChan {
+  override read(count: number, signal?: AbortSignal): Promise<Buffer> {
+    return ttyIn.read(count, signal);
+  }
 }

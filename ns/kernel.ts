@@ -68,9 +68,12 @@ export class Kernel {
   /**
    * The 9P mount driver (#M): turns a srv file that is a host socket into a server. ns/9p
    * is loaded only when something is mounted this way, so start-up does not pay for it.
+   * Called as the mounting process: its interrupt stops the dial.
    */
-  mountDriver?: (srvFid: Fid, srvPath: string) => Promise<FileServer> = async (fid, path) =>
-    (await import('./9p/post.js')).mountSrvFile(fid, path, this.callerSignal);
+  mountDriver?: (srvFid: Fid, srvPath: string) => Promise<FileServer> = async (fid, path) => {
+    const intr = this.callerSignal();
+    return (await import('./9p/post.js')).mountSrvFile(fid, path, this.callerSignal, intr);
+  };
 
   /**
    * The interrupt signal of the process a server call is made for (read synchronously at

@@ -32,12 +32,28 @@ export class NsGroup {
   readonly table: MountTable;
   /** rfork m: no more mounts, and no `#` paths but `#|`, `#d`, `#e`, `#c`, `#p`. */
   noattach = false;
+  /** Processes using the group (KProc.ns): when the last of them lets go, its mounts go. */
+  private users = 0;
 
   constructor(
     readonly slash: KChan,
     table?: MountTable,
   ) {
     this.table = table ?? new MountTable();
+  }
+
+  hold(): void {
+    this.users++;
+  }
+
+  /**
+   * A process lets go (it exited, or moved to another group). The last one unmounts
+   * everything, as Plan 9's closepgrp does: each chan the table held is released, and a
+   * 9P connection whose last fid that was hangs up. A group no process ever held (an
+   * export's snapshot) is kept by whoever made it.
+   */
+  drop(): void {
+    if (--this.users === 0) this.table.clear();
   }
 }
 
@@ -439,7 +455,8 @@ export class Namespace implements Vfs {
       let server: FileServer | undefined;
       try {
         server = w.c.fid.server;
-        if (!server && this.kernel.mountDriver) server = await this.kernel.mountDriver(w.c.fid, srvPath);
+        const driver = this.kernel.mountDriver;
+        if (!server && driver) server = await this.as(() => driver(w.c.fid, srvPath));
       } finally {
         this.release(w);
       }

@@ -5,7 +5,7 @@
  * server's iounit and repeated until all of it is written.
  */
 import { Ebadfd, Eio } from './errors.js';
-import { type Fid, NsError } from './types.js';
+import { type Fid, NsError, type Signal } from './types.js';
 import type { Chan } from './vfs.js';
 
 /** Runs a server call on behalf of some process (the kernel sets its `up`). */
@@ -52,9 +52,9 @@ export class FileChan implements Chan {
   }
 
   /** pread(2): at an explicit offset, the chan's own left alone (the 9P export serves reads so). */
-  async pread(offset: number, count: number): Promise<Buffer> {
+  async pread(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     if (this.closed) throw new NsError(Ebadfd);
-    return this.as(() => this.fid.read(offset, count));
+    return this.as(() => this.fid.read(offset, count, signal));
   }
 
   /** pwrite(2): one write at an explicit offset; returns the count the server took. */

@@ -7,7 +7,9 @@
  * closes, writers fail with Plan 9's `write on closed pipe`.
  */
 import type { Chan } from './vfs.js';
-import { NsError } from './types.js';
+import { checkSignal, sleepOn } from './sleepon.js';
+import { NsError, type Signal } from './types.js';
+import { turnDue, yieldTurn } from './turn.js';
 
 export class PipeBuf {
   private chunks: Buffer[] = [];
@@ -30,7 +32,7 @@ export class PipeBuf {
     let open = true;
     return {
       path,
-      read: (n) => this.read(n),
+      read: (n, signal) => this.read(n, signal),
       unread: (b) => this.unread(b),
       ready: () => this.ready(),
       write: () => Promise.reject(new NsError('permission denied')),
@@ -62,11 +64,16 @@ export class PipeBuf {
     for (const f of fs) f();
   }
 
-  async read(n: number): Promise<Buffer> {
+  /** A read given up (signal) while it waits takes nothing: what comes next is the next reader's. */
+  async read(n: number, signal?: Signal): Promise<Buffer> {
+    // Two in-process commands can pass data for ever without the event loop getting a
+    // turn (cat /dev/zero | wc -c): give it one now and then (ns/turn.ts).
+    if (turnDue()) await yieldTurn();
     while (this.bytes === 0) {
       if (this.writers === 0) return Buffer.alloc(0);
-      await new Promise<void>((res) => this.wantRead.push(res));
+      await sleepOn(this.wantRead, (wake) => wake, signal);
     }
+    checkSignal(signal);
     const c = this.chunks[0];
     let out: Buffer;
     if (c.length - this.head <= n) {
@@ -82,8 +89,8 @@ export class PipeBuf {
     return out;
   }
 
-  async ready(): Promise<void> {
-    while (this.bytes === 0 && this.writers > 0) await new Promise<void>((res) => this.wantRead.push(res));
+  async ready(signal?: Signal): Promise<void> {
+    while (this.bytes === 0 && this.writers > 0) await sleepOn(this.wantRead, (wake) => wake, signal);
   }
 
   unread(b: Buffer): void {
@@ -98,6 +105,7 @@ export class PipeBuf {
   }
 
   async write(b: Buffer): Promise<number> {
+    if (turnDue()) await yieldTurn();
     while (this.readers > 0 && this.bytes >= this.limit) {
       await new Promise<void>((res) => this.wantWrite.push(res));
     }

@@ -107,7 +107,7 @@ export interface WaitMsg {
 export type ProcState = 'Running' | 'Moribund';
 
 export class KProc {
-  ns!: Namespace;
+  private _ns?: Namespace;
   cwd = '/';
   state: ProcState = 'Running';
   exitStatus?: string;
@@ -116,6 +116,8 @@ export class KProc {
   interrupt?: () => AbortSignal;
   /** The shell's handler for a posted note (interrupt, hangup, kill …). */
   onNote?: (note: string) => void;
+  /** The shell's handler for a note posted to this process's note group (/proc/N/notepg). */
+  onGroupNote?: (note: string) => void;
   readonly notes: string[] = [];
   readonly started = Date.now();
   private readonly waitq: WaitMsg[] = [];
@@ -133,6 +135,19 @@ export class KProc {
     public srv: SrvGroup,
   ) {}
 
+  /** The process's view of its namespace group; the process holds the group while it uses it. */
+  get ns(): Namespace {
+    return this._ns!;
+  }
+
+  set ns(v: Namespace) {
+    const old = this._ns;
+    this._ns = v;
+    if (this.state === 'Moribund' || old?.group === v.group) return;
+    v.group.hold();
+    old?.group.drop();
+  }
+
   get ppid(): number {
     return this.parent?.pid ?? 0;
   }
@@ -145,6 +160,12 @@ export class KProc {
   postNote(note: string): void {
     this.notes.push(note);
     this.onNote?.(note);
+  }
+
+  /** A note for every process of this one's note group. */
+  postGroupNote(note: string): void {
+    if (this.onGroupNote) this.onGroupNote(note);
+    else this.postNote(note);
   }
 
   /** The oldest note not yet taken (a read of /proc/N/note). */
@@ -168,6 +189,7 @@ export class KProc {
     this.state = 'Moribund';
     this.exitStatus = status;
     this.onExit?.(this);
+    this._ns?.group.drop();
     if (reaped) {
       if (this.parent) this.parent.living--;
       return;

@@ -81,6 +81,17 @@ export interface OpenResult {
   iounit: number;
 }
 
+/**
+ * How a reader that may give up says so (a flushed Tread, an interrupted process): an
+ * AbortSignal is one. The 9P server makes a lighter one per read, since an AbortSignal
+ * costs tens of microseconds to make, more than the read it would guard.
+ */
+export interface Signal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface Fid {
   readonly qid: Qid;
   /**
@@ -93,7 +104,11 @@ export interface Fid {
   open(mode: number): Promise<OpenResult>;
   /** Create name in this directory fid; afterwards this fid is the new file, open in mode. */
   create(name: string, perm: number, mode: number): Promise<OpenResult>;
-  read(offset: number, count: number): Promise<Buffer>;
+  /**
+   * signal: the reader may give up (a flushed Tread). A read still waiting for data when it
+   * fires fails with `interrupted` and has taken nothing; files that never wait ignore it.
+   */
+  read(offset: number, count: number, signal?: Signal): Promise<Buffer>;
   write(offset: number, data: Buffer): Promise<number>;
   stat(): Promise<Dir>;
   /** 9P wstat: fields left at their "don't touch" values (~0, "") are unchanged. */
@@ -122,7 +137,7 @@ export interface Fid {
    */
   writev?(offset: number, pieces: Buffer[]): Promise<number>;
   /** read, giving up to count bytes as the pieces the server holds them in, not joined. */
-  readv?(offset: number, count: number): Promise<Buffer[]>;
+  readv?(offset: number, count: number, signal?: Signal): Promise<Buffer[]>;
   /** The same walk done synchronously, by servers that never block (kernel devices, #U). */
   walkSync?(names: string[]): { fid?: Fid; qids: Qid[] };
   /** The host path of the file this fid stands for (#U only). */

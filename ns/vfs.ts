@@ -7,14 +7,18 @@
  * offset, as a Plan 9 channel has. The namespace (ns/namespace.ts) is the real Vfs; the
  * host-backed one in ns/hostvfs.ts is what a process uses before it has a namespace.
  */
-import type { Dir } from './types.js';
+import type { Dir, Signal } from './types.js';
 
 /** Open-mode bit for rc's >>: the chan writes at the end of the file (Plan 9 rc seeks there). */
 export const OAPPEND = 0x100;
 
 export interface Chan {
-  /** Read up to count bytes at the chan's offset; an empty Buffer is end of file. */
-  read(count: number): Promise<Buffer>;
+  /**
+   * Read up to count bytes at the chan's offset; an empty Buffer is end of file. A chan
+   * whose reads can wait for ever (a pipe, the terminal) gives up when signal aborts,
+   * failing with `interrupted` and consuming nothing.
+   */
+  read(count: number, signal?: AbortSignal): Promise<Buffer>;
   /** Write all of data at the chan's offset (or at the end, for append files). */
   write(data: Buffer): Promise<number>;
   /** Release the chan. Closing twice is harmless. */
@@ -26,7 +30,7 @@ export interface Chan {
   /** Put bytes back at the front, for the next read (pipes: what a host program left unread). */
   unread?(data: Buffer): void;
   /** Read or write at an explicit offset, leaving the chan's own alone (files on a server; not unions). */
-  pread?(offset: number, count: number): Promise<Buffer>;
+  pread?(offset: number, count: number, signal?: Signal): Promise<Buffer>;
   pwrite?(offset: number, data: Buffer): Promise<number>;
   /** Resolves when a read would not wait (data or end of file), consuming nothing. */
   ready?(): Promise<void>;

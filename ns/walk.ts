@@ -7,7 +7,9 @@
  *  1. if the current chan is mounted on (a hash probe by identity), step to the first
  *     member of its mount head;
  *  2. walk the batch there; if the first name is missing and the head is a union, try the
- *     other members in order — the first member holding the name wins;
+ *     other members in order — the first member holding the name wins; if none does, a
+ *     member's failure to answer (a hung-up server) is reported rather than another's
+ *     "does not exist", and an interrupt stops the search;
  *  3. look up each qid walked (except the batch's last) in the mount table: at the first
  *     mount point, continue from its first member; the names walked past it are discarded.
  * So the cost is one probe per name walked, however many mounts the table holds. `..`
@@ -16,7 +18,7 @@
  * that open or stat do that (domount), bind's `old` and create's parent do not.
  */
 import { type DevId, KChan } from './chan.js';
-import { Edoesnotexist, Enonexist, Enotdir } from './errors.js';
+import { Edoesnotexist, Eintr, Enonexist, Enotdir } from './errors.js';
 import type { MountHead, MountTable } from './mount.js';
 import { type Fid, NsError, type Qid, QTDIR } from './types.js';
 
@@ -38,6 +40,11 @@ export interface Walked {
   c: KChan;
   owned: boolean;
   head?: MountHead;
+}
+
+/** Does a walk's error say only that the name is not there? */
+function absent(e: NsError): boolean {
+  return e.message === Enonexist || e.message === Enotdir || /does not exist|not found/.test(e.message);
 }
 
 /** The name of the first k of names below base (`/` or a device root such as `#U`). */
@@ -91,7 +98,7 @@ export function* walkNames(
       let dev = c.dev;
       const last = nhave + ntry === names.length;
       let r: WalkReply = yield { fid: c.fid, names: batch, dev, last };
-      if (r.err && head) {
+      if (r.err && head && r.err.message !== Eintr) {
         for (const f of head.mounts.slice(1)) {
           const r2: WalkReply = yield { fid: f.to.fid, names: batch, dev: f.to.dev, last };
           if (!r2.err) {
@@ -99,6 +106,12 @@ export function* walkNames(
             dev = f.to.dev;
             break;
           }
+          // A member that could not answer (hung up) is what went wrong, not another's "does not exist".
+          if (r2.err.message === Eintr) {
+            r = r2;
+            break;
+          }
+          if (absent(r.err) && !absent(r2.err)) r = r2;
         }
       }
       if (r.err) {

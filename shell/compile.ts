@@ -19,6 +19,8 @@ import { lookCommand, runHost } from './exec.js';
 
 const DEV_BIN = 'b'.charCodeAt(0);
 import { quote } from './print.js';
+import { NoteGroup } from './notes.js';
+import { isTtyChan, nullChan } from '../ns/hostvfs.js';
 import { PipeBuf } from '../ns/pipebuf.js';
 import { NsError } from '../ns/types.js';
 import { builtins } from '../builtins/index.js';
@@ -105,6 +107,10 @@ export class Compiler implements Runner {
         return (p) => {
           const child = p.fork();
           child.background = true;
+          // As rc's Xasync: a note group of its own (Ctrl-C is not for it) and, when the
+          // shell reads the terminal, /dev/null for input: only the foreground reads keys.
+          child.ng = new NoteGroup();
+          if (isTtyChan(child.fds.get(0))) child.fds.set(0, nullChan());
           const done = this.runChild(child, body);
           p.jobs.set(child.pid, done);
           p.set('apid', [String(child.pid)]);

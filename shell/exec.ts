@@ -112,14 +112,15 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
     pumps.push(feedPipe(feed.pipe, feed.chan, exited));
   }
   const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig), background: p.background };
-  p.m.kids.add(kid);
+  const group = p.ng;
+  group.hosts.add(kid);
   // On a kernel the program is a process of its own (ps, /proc/N): a note to it signals it.
   const kp = p.k && p.m.kernel?.fork(p.k, argv);
   if (kp) kp.onNote = (note) => void child.kill(note === 'interrupt' ? 'SIGINT' : note.includes('hangup') ? 'SIGHUP' : 'SIGTERM');
-  const onKill = () => child.kill('SIGTERM');
+  const onKill = () => p.m.leaving || child.kill('SIGTERM');
   if (p.k) p.killSignal.addEventListener('abort', onKill, { once: true });
   // An interrupt that came between the check point and the spawn is for this program.
-  if (p.m.interrupted && !p.background) child.kill('SIGINT');
+  if (p.signal.aborted && !p.killed) child.kill('SIGINT');
   for (const { fd, chan } of piped) {
     const s = child.stdio[fd];
     if (!s) continue;
@@ -134,7 +135,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
     child.once('exit', (code, sig) => res(sig ? signalStatus(sig) : code === 0 ? '' : String(code)));
   });
   await Promise.all(pumps);
-  p.m.kids.delete(kid);
+  group.hosts.delete(kid);
   kp?.exit(status, true);
   if (p.k) p.killSignal.removeEventListener('abort', onKill);
   // A signal sent while the program ran (kill -INT $pid) is delivered before we go on.

@@ -90,10 +90,10 @@ export async function runInput(m: AntsMachine, p: Proc, nextLine: () => Promise<
         if (p.flags.has('v') && l.text !== '') await p.err(l.text.replace(/\n$/, ''));
         if (!l.cmd) continue;
         try {
-          await m.compile(l.cmd)(p);
+          await m.runLine(p, m.compile(l.cmd));
         } catch (e) {
           if (!(e instanceof RcError) || !o.interactive) throw e;
-          m.interrupted = false;
+          p.ng.interrupted = false;
           if (e instanceof RcInterrupt) {
             p.setStatus('interrupted');
             await p.err('');
@@ -116,7 +116,7 @@ export async function runInput(m: AntsMachine, p: Proc, nextLine: () => Promise<
       }
       if (!(e instanceof RcError) || !o.top) throw e;
       if (e instanceof RcInterrupt) {
-        m.interrupted = false;
+        p.ng.interrupted = false;
         p.setStatus('interrupted');
         return await m.finish('interrupted');
       }

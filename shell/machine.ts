@@ -7,7 +7,8 @@
 import type { Cmd } from './ast.js';
 import { parseLines } from './parse.js';
 import { Compiler, runArgv } from './compile.js';
-import { checkInterrupt, type Code, FdTable, type FnDef, type HostKid, type Machine, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
+import { checkInterrupt, type Code, FdTable, type Machine, type MaybePromise, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
+import type { NoteGroup } from './notes.js';
 import { printFn, quote } from './print.js';
 import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
@@ -35,9 +36,8 @@ export interface MachineOptions {
 export class AntsMachine implements Machine, Shell {
   readonly compiler: Compiler;
   interactive: boolean;
-  kids = new Set<HostKid>();
-  private intr = new AbortController();
-  pendingHandler: FnDef | null = null;
+  /** The console's foreground note group (the root shell's, unless a nested session has the terminal). */
+  fg: NoteGroup;
   private pidSeq: number;
   readonly root: Proc;
   readonly kernel?: Kernel;
@@ -48,6 +48,7 @@ export class AntsMachine implements Machine, Shell {
     this.compiler = new Compiler(this);
     this.kernel = o.kernel;
     this.root = new Proc(this, { pid: o.kproc?.pid ?? process.pid, ppid: process.ppid, vfs: o.vfs, cwd: o.cwd, fds: o.fds, flags: o.flags });
+    this.fg = this.root.ng;
     if (o.kproc) {
       this.root.k = o.kproc;
       this.root.vfs = o.kproc.ns;
@@ -70,8 +71,12 @@ export class AntsMachine implements Machine, Shell {
       closeAll: () => p.fds.closeAll(),
     };
     k.onNote = (n) => {
-      if (n === 'interrupt' && !p.background) this.note('SIGINT');
+      if (n === 'interrupt') p.interrupt();
       else p.kill(n);
+    };
+    k.onGroupNote = (n) => {
+      if (n === 'interrupt') p.ng.interrupt();
+      else this.noteGroupKill(p, n);
     };
     k.interrupt = () => p.signal;
   }
@@ -115,34 +120,62 @@ export class AntsMachine implements Machine, Shell {
    * ends the shell.
    */
   note(sig: 'SIGINT' | 'SIGHUP' | 'SIGTERM'): void {
-    for (const k of this.kids) if (!k.background) k.kill(sig);
+    const g = this.fg;
+    for (const k of g.hosts) k.kill(sig);
     const p = this.root;
     const fn = p.fns.get(sig.toLowerCase());
     if (fn) {
-      this.pendingHandler = fn;
+      g.pendingHandler = fn;
       return;
     }
-    if (sig === 'SIGINT') this.interrupted = true;
+    if (sig === 'SIGINT') g.interrupted = true;
     else {
+      // What the line waits on gives up first (a FIFO's open in a pool thread would
+      // otherwise keep the program from exiting); finish() then rearms the group for sigexit.
+      g.interrupted = true;
       void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated')
         .then(() => (this.kernel ? settleNetd(this.kernel, 500) : undefined))
         .then(() => process.exit(1));
     }
   }
 
-  /** Set by an interrupt (aborting the current signal); clearing it arms a fresh signal. */
-  get interrupted(): boolean {
-    return this.intr.signal.aborted;
+  /**
+   * Another note posted to a group (/proc/N/notepg: hangup, kill): the group's host
+   * programs get the matching signal, and the process and what it runs die of it.
+   */
+  private noteGroupKill(p: Proc, note: string): void {
+    for (const k of p.ng.hosts) k.kill(note.includes('hangup') ? 'SIGHUP' : 'SIGTERM');
+    p.kill(note);
   }
 
-  set interrupted(v: boolean) {
-    if (v && !this.intr.signal.aborted) this.intr.abort();
-    else if (!v && this.intr.signal.aborted) this.intr = new AbortController();
+  /** Ctrl-\ or SIGQUIT: never the end of the session; the foreground line is abandoned (notes.ts). */
+  quit(): void {
+    this.fg.quit();
   }
 
-  /** Aborted by the next interrupt: what a blocking command waits on beside its work. */
-  get interruptSignal(): AbortSignal {
-    return this.intr.signal;
+  /**
+   * Run one line of a top-level loop. A quit abandons it: the loop goes on as after an
+   * interrupt, whatever the line still waits for.
+   */
+  runLine(p: Proc, code: Code): MaybePromise<void> {
+    const r = code(p);
+    if (!(r instanceof Promise)) return r;
+    const q = p.ng.quitSignal;
+    if (q.aborted) return r;
+    return new Promise<void>((res, rej) => {
+      const quit = () => rej(new RcInterrupt());
+      q.addEventListener('abort', quit, { once: true });
+      r.then(
+        () => {
+          q.removeEventListener('abort', quit);
+          res();
+        },
+        (e) => {
+          q.removeEventListener('abort', quit);
+          rej(e);
+        },
+      );
+    });
   }
 
   nextPid(): number {
@@ -227,11 +260,11 @@ export class AntsMachine implements Machine, Shell {
         if (p.flags.has('v') && l.text !== '') await p.err(l.text.replace(/\n$/, ''));
         if (!l.cmd) continue;
         try {
-          await this.compile(l.cmd)(p);
+          await this.runLine(p, this.compile(l.cmd));
         } catch (e) {
           if (!(e instanceof RcError)) throw e;
           if (e instanceof RcInterrupt) {
-            this.interrupted = false;
+            p.ng.interrupted = false;
             p.setStatus('interrupted');
             if (!this.interactive) return await this.finish('interrupted');
             continue;
@@ -259,7 +292,7 @@ export class AntsMachine implements Machine, Shell {
   async finish(status: string): Promise<string> {
     const p = this.root;
     try {
-      this.interrupted = false;
+      p.ng.interrupted = false;
       await checkInterrupt(p);
     } catch (e) {
       if (e instanceof RcExit) status = e.status;
@@ -279,10 +312,23 @@ export class AntsMachine implements Machine, Shell {
     return status;
   }
 
-  /** Wait for background jobs the root started, so their output is not cut off. */
+  /**
+   * The session is over. A script waits for the background jobs it started, so their
+   * output is not cut off. An interactive session does not: as a terminal hanging up,
+   * its in-process jobs get a `hangup` note, and host programs are left to the host as a
+   * Unix shell leaves them.
+   */
   async drain(): Promise<void> {
+    if (this.interactive) {
+      this.leaving = true;
+      this.root.hangupJobs();
+      return;
+    }
     await Promise.allSettled([...this.root.jobs.values()]);
   }
+
+  /** Set once an interactive session ends: a hangup then leaves host programs running. */
+  leaving = false;
 }
 
 export function syntaxMessage(e: SyntaxErrorInfo, file: string | null): string {

@@ -20,6 +20,9 @@ import { settleNetd } from '../ns/net/devices.js';
 import { commands } from '../builtins/commands.js';
 import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
+import { ttyIn } from '../ns/ttyin.js';
+import { isatty } from 'node:tty';
+import { defaultSrvDir, srvDirFault } from '../ns/dev/srv.js';
 
 const USAGE = 'usage: ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]';
 
@@ -69,13 +72,16 @@ function parseArgs(argv: string[]): Args | string {
 async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
   if (process.env.ANTS_NS === 'host') return { vfs: new HostVfs() };
   const names = [...commands.keys()].sort();
-  const kernel = new Kernel({
+  const kernel: Kernel = new Kernel({
     net,
     firstPid: process.pid,
     commands: () => names,
     console: {
-      read: (n) =>
-        new Promise((res) => fs.read(0, Buffer.alloc(n), 0, n, null, (e, k, b) => res(e ? Buffer.alloc(0) : b.subarray(0, k)))),
+      // The terminal through the shell's line discipline (interruptible); else fd 0 in the pool.
+      read: (n): Promise<Buffer> =>
+        isatty(0)
+          ? ttyIn.read(n, kernel.callerSignal())
+          : new Promise((res) => fs.read(0, Buffer.alloc(n), 0, n, null, (e, k, b) => res(e ? Buffer.alloc(0) : b.subarray(0, k)))),
       write: (b) => fs.writeSync(1, b),
     },
   });
@@ -106,6 +112,13 @@ export async function main(argv: string[]): Promise<number> {
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = process.stdin.isTTY === true;
   const interactive = a.flags.has('i') || (a.command === null && a.file === null && isTTY && !a.flags.has('I'));
+  // A srv directory someone else could plant sockets in: a script stops here; a user at a
+  // terminal is told, and gets a /srv without host sockets and a /net that says why it fails.
+  const fault = process.env.ANTS_NS === 'host' ? undefined : srvDirFault(defaultSrvDir());
+  if (fault) {
+    process.stderr.write(`ants-rc: ${fault}\n`);
+    if (!interactive) return 1;
+  }
   const { vfs, kernel, kproc } = await bootKernel(net);
   const m = new AntsMachine({
     vfs,
@@ -123,6 +136,8 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGHUP', () => m.note('SIGHUP'));
   process.on('SIGTERM', () => m.note('SIGTERM'));
   process.on('SIGPIPE', () => {});
+  // Ctrl-\ abandons the foreground command line; it never ends the session.
+  process.on('SIGQUIT', () => m.quit());
   // Last line of defence: a fault of ours is one line on stderr, never a stack trace.
   process.on('unhandledRejection', (e) => {
     process.stderr.write(`ants-rc: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -10,12 +10,14 @@
  * the current command line, and ends a non-interactive shell as rc does.
  */
 import type { Chan, Vfs } from '../ns/vfs.js';
-import { NsError } from '../ns/types.js';
-import { Ebadfd } from '../ns/errors.js';
 import type { Kernel } from '../ns/kernel.js';
 import type { KProc } from '../ns/proc.js';
 import type { Namespace } from '../ns/namespace.js';
 import type { Cmd } from './ast.js';
+import { NoteGroup } from './notes.js';
+import { turnDue, yieldTurn } from '../ns/turn.js';
+import { Eintr, Ebadfd } from '../ns/errors.js';
+import { NsError } from '../ns/types.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 /** Compiled code: runs a command, leaving its status in proc.status. */
@@ -138,14 +140,10 @@ export interface Machine {
   /** The parsed form of text, for function export round trips and whatis. */
   compile(cmd: Cmd | null): Code;
   interactive: boolean;
-  /** Host programs running now; foreground ones get the interrupts the shell receives. */
-  kids: Set<HostKid>;
-  /** Set by an interrupt; the next check point unwinds the command line. */
-  interrupted: boolean;
-  /** Aborted by the next interrupt, so a command blocked on I/O can stop waiting. */
-  readonly interruptSignal: AbortSignal;
-  /** A handler function (sigint, sighup, …) to run at the next check point. */
-  pendingHandler: FnDef | null;
+  /** True once an interactive session has ended: its host programs are left running. */
+  readonly leaving?: boolean;
+  /** The console's foreground note group: where the terminal's interrupts go. */
+  fg: NoteGroup;
   /** The kernel whose processes mirror this shell's, when it runs on a namespace. */
   readonly kernel?: Kernel;
   /** Builds the kernel side of a new proc: its env view and note handling (machine.ts). */
@@ -162,18 +160,17 @@ export interface HostKid {
  * stops even a loop that never waits for anything.
  */
 export function checkInterrupt(p: Proc): MaybePromise<void> {
-  if (p.background) return;
-  const m = p.m;
-  const fn = m.pendingHandler;
+  const g = p.ng;
+  const fn = g.pendingHandler;
   if (fn) {
-    m.pendingHandler = null;
+    g.pendingHandler = null;
     const saved = p.status;
     const r = fn.code(p);
     if (r instanceof Promise) return r.then(() => p.setStatus(saved));
     p.setStatus(saved);
     return;
   }
-  if (m.interrupted) throw new RcInterrupt();
+  if (g.interrupted || p.noted) throw new RcInterrupt();
   if (p.killed) throw new RcExit(p.killed);
 }
 
@@ -206,6 +203,10 @@ export class Proc {
   k?: KProc;
   /** Set by a note that ends this proc (kill): the next check point exits with it. */
   killed = '';
+  /** The note group: where interrupts reach this proc (see notes.ts). */
+  ng: NoteGroup;
+  /** An interrupt posted to this process alone (/proc/N/note), not to its group. */
+  private own?: AbortController;
   private _cwd: string;
   private _vfs: Vfs;
   private killer?: AbortController;
@@ -214,14 +215,14 @@ export class Proc {
   private kids?: Set<Proc>;
   private parent?: Proc;
   jobs = new Map<number, Promise<string>>();
-  /** Started with &: interrupts are not for it. */
+  /** Started with & (in a note group of its own): its standard input is not the terminal's. */
   background = false;
   /** To run when the current simple command ends (<{…} names). */
   cleanups: (() => void)[] = [];
 
   constructor(
     readonly m: Machine,
-    init: { pid: number; ppid: number; vfs: Vfs; cwd: string; fds: FdTable; flags?: Set<string> },
+    init: { pid: number; ppid: number; vfs: Vfs; cwd: string; fds: FdTable; flags?: Set<string>; ng?: NoteGroup },
     vars?: Map<string, Var>,
     fns?: Map<string, FnDef>,
   ) {
@@ -231,6 +232,7 @@ export class Proc {
     this._cwd = init.cwd;
     this.fds = init.fds;
     this.flags = init.flags ?? new Set();
+    this.ng = init.ng ?? new NoteGroup();
     this.vars = vars ?? new Map();
     this.fns = fns ?? new Map();
   }
@@ -243,7 +245,7 @@ export class Proc {
     }
     const child = new Proc(
       this.m,
-      { pid: this.m.nextPid(), ppid: this.pid, vfs: this.vfs, cwd: this.cwd, fds: this.fds.clone(), flags: new Set(this.flags) },
+      { pid: this.m.nextPid(), ppid: this.pid, vfs: this.vfs, cwd: this.cwd, fds: this.fds.clone(), flags: new Set(this.flags), ng: this.ng },
       vars,
       new Map(this.fns),
     );
@@ -285,10 +287,11 @@ export class Proc {
   }
 
   /**
-   * rfork's namespace letters: n copies the namespace group, N starts a clean one, m
-   * forbids mounts; V gives a private, empty /srv. False when there is no namespace.
+   * rfork's letters: n copies the namespace group, N starts a clean one, m forbids
+   * mounts; V gives a private, empty /srv; s a new note group. False when there is no namespace.
    */
   rfork(flags: string): boolean {
+    if (flags.includes('s')) this.ng = new NoteGroup();
     const ns = this._vfs as Partial<Namespace>;
     if (typeof ns.copy !== 'function') return false;
     if (this.k) {
@@ -317,6 +320,27 @@ export class Proc {
     this.killer.abort();
     // What this rc is running in the foreground dies with it; its & jobs live on.
     if (this.kids) for (const c of this.kids) if (!c.background || this.background) c.kill(note);
+  }
+
+  /**
+   * A note `interrupt` posted to this process alone: what it waits on gives up and its
+   * next check point unwinds, and the commands it runs in the foreground get it too
+   * (they are what it is waiting for).
+   */
+  interrupt(): void {
+    this.own ??= new AbortController();
+    this.own.abort();
+    if (this.kids) for (const c of this.kids) if (c.ng === this.ng) c.interrupt();
+  }
+
+  /** True once an interrupt was posted to this process alone. */
+  get noted(): boolean {
+    return this.own?.signal.aborted === true;
+  }
+
+  /** The session hangs up: every in-process job this shell started in the background dies of `hangup`. */
+  hangupJobs(): void {
+    if (this.kids) for (const c of this.kids) if (c.background) c.kill('hangup');
   }
 
   /** Aborted when this proc is killed (only): what runHost passes on to its program. */
@@ -397,10 +421,20 @@ export class Proc {
     this.statusList = null;
   }
 
+  /**
+   * The system-call boundary of an in-process command: a pending interrupt or kill is
+   * delivered here (the call fails with `interrupted`), and the event loop gets its turn.
+   */
+  async syscall(): Promise<void> {
+    if (turnDue()) await yieldTurn();
+    if (this.signal.aborted) throw new NsError(Eintr);
+  }
+
   /** Write text to one of this proc's descriptors; a closed one fails, as write(2) does. */
   async write(fd: number, text: string | Buffer): Promise<void> {
     const c = this.fds.get(fd);
     if (!c) throw new NsError(Ebadfd);
+    await this.syscall();
     await c.write(typeof text === 'string' ? Buffer.from(text) : text);
   }
 
@@ -412,14 +446,16 @@ export class Proc {
   async read(fd: number, count = 65536): Promise<Buffer> {
     const c = this.fds.get(fd);
     if (!c) throw new RcError(`can't read fd ${fd}: fd not open`);
-    return c.read(count);
+    await this.syscall();
+    return c.read(count, this.signal);
   }
 
-  /** Aborted when an interrupt arrives for this proc (not if it runs in the background) or it is killed. */
+  /** Aborted when an interrupt reaches this proc (through its note group or alone) or it is killed. */
   get signal(): AbortSignal {
-    const intr = this.background ? NEVER : this.m.interruptSignal;
+    const intr = this.ng.signal;
     if (this.sig && (this.sig as AbortSignal & { src?: AbortSignal }).src === intr) return this.sig;
-    const s = AbortSignal.any([intr, this.killSignal]) as AbortSignal & { src?: AbortSignal };
+    this.own ??= new AbortController();
+    const s = AbortSignal.any([intr, this.own.signal, this.killSignal]) as AbortSignal & { src?: AbortSignal };
     s.src = intr;
     this.sig = s;
     return s;
@@ -434,8 +470,6 @@ export class Proc {
     }
   }
 }
-
-const NEVER = new AbortController().signal;
 
 function isPositional(name: string): boolean {
   const c = name.charCodeAt(0);

@@ -8,14 +8,20 @@
  * open file is a Chan read and written at explicit offsets (pread/pwrite); an open
  * directory is served from its readdir, snapshotted at offset 0 (dirfmt.dirRead).
  *
+ * Errors are given as the client sees the files: the namespace names a file by its path
+ * on this side (`'/home/x/pub/f' does not exist`), which would tell the client where the
+ * export lies here. A path under the root is named from the root, as the client reaches
+ * it (`'/f'`), and a walk that finds nothing answers Plan 9's `file does not exist`,
+ * leaving the client's kernel to name the file by its own path.
+ *
  * readOnly() wraps any FileServer so that nothing through it can change a file:
  * opens for writing, create, remove and wstat fail with `file system read only`.
  */
 import { dirRead, type DirSnapshot } from '../dirfmt.js';
-import { Ebadusefd, Efilename, Eisdir } from '../errors.js';
+import { Ebadusefd, Edoesnotexist, Efilename, Eisdir, Enonexist } from '../errors.js';
 import {
   DMDIR, type Dir, type Fid, type FileServer, NsError, OREAD, ORCLOSE, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid,
-  QTDIR,
+  QTDIR, type Signal,
 } from '../types.js';
 import { cleanname, type Chan, type Vfs } from '../vfs.js';
 
@@ -37,8 +43,26 @@ export class NsExport implements FileServer {
   }
 
   async attach(_uname: string, _aname: string): Promise<Fid> {
-    const d = await this.vfs.stat(this.root);
+    const d = await this.seen(this.vfs.stat(this.root));
     return new NsFid(this, this.root, this.qidOf(d));
+  }
+
+  /** p, failing with its error as the client sees it (see the top of the file). */
+  async seen<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      throw e instanceof NsError ? new NsError(this.clientView(e.message)) : e;
+    }
+  }
+
+  /** msg with each quoted path under the root named from the root. */
+  clientView(msg: string): string {
+    return msg.replace(/'((?:[^']|'')*)'/g, (q, inner: string) => {
+      const p = inner.replace(/''/g, "'");
+      const rel = p === this.root ? '/' : this.root === '/' ? p : p.startsWith(this.root + '/') ? p.slice(this.root.length) : undefined;
+      return rel === undefined ? q : "'" + rel.replace(/'/g, "''") + "'";
+    });
   }
 
   /** A qid unique within the export for a file the namespace stat'ed. */
@@ -83,8 +107,9 @@ class NsFid implements Fid {
         qids.push(this.x.qidOf(await this.x.vfs.stat(next)));
         p = next;
       } catch (e) {
-        if (qids.length === 0) throw e;
-        return { qids };
+        if (qids.length > 0) return { qids };
+        if (e instanceof NsError && e.message.endsWith(' ' + Edoesnotexist)) throw new NsError(Enonexist);
+        throw e instanceof NsError ? new NsError(this.x.clientView(e.message)) : e;
       }
     }
     return { fid: new NsFid(this.x, p, qids.length > 0 ? qids[qids.length - 1]! : { ...this.qid }), qids };
@@ -97,16 +122,16 @@ class NsFid implements Fid {
       this.dirOpen = true;
       return { qid: this.qid, iounit: 0 };
     }
-    this.chan = await this.x.vfs.open(this.path, mode);
+    this.chan = await this.x.seen(this.x.vfs.open(this.path, mode));
     return { qid: this.qid, iounit: 0 };
   }
 
   async create(name: string, perm: number, mode: number): Promise<OpenResult> {
     if (this.isOpen) throw new NsError(Ebadusefd);
     const p = this.x.child(this.path, name);
-    const ch = await this.x.vfs.create(p, (perm & DMDIR) !== 0 ? OREAD : mode, perm);
+    const ch = await this.x.seen(this.x.vfs.create(p, (perm & DMDIR) !== 0 ? OREAD : mode, perm));
     this.path = p;
-    this.qid = this.x.qidOf(await this.x.vfs.stat(p));
+    this.qid = this.x.qidOf(await this.x.seen(this.x.vfs.stat(p)));
     if ((perm & DMDIR) !== 0) {
       ch.close();
       this.dirOpen = true;
@@ -114,14 +139,14 @@ class NsFid implements Fid {
     return { qid: this.qid, iounit: 0 };
   }
 
-  async read(offset: number, count: number): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     if (this.dirOpen) {
       return dirRead(this.dirState, offset, count, async () =>
-        (await this.x.vfs.readdir(this.path)).map((d) => ({ ...d, qid: this.x.qidOf(d) })));
+        (await this.x.seen(this.x.vfs.readdir(this.path))).map((d) => ({ ...d, qid: this.x.qidOf(d) })));
     }
     const ch = this.chan;
     if (!ch?.pread) throw new NsError(Ebadusefd);
-    return ch.pread(offset, count);
+    return ch.pread(offset, count, signal);
   }
 
   async write(offset: number, data: Buffer): Promise<number> {
@@ -131,12 +156,12 @@ class NsFid implements Fid {
   }
 
   async stat(): Promise<Dir> {
-    const d = await this.x.vfs.stat(this.path);
+    const d = await this.x.seen(this.x.vfs.stat(this.path));
     return { ...d, qid: this.x.qidOf(d), name: this.path === this.x.root ? '/' : d.name };
   }
 
   async wstat(d: Partial<Dir>): Promise<void> {
-    await this.x.vfs.wstat(this.path, d);
+    await this.x.seen(this.x.vfs.wstat(this.path, d));
     if (d.name !== undefined && d.name !== '' && this.path !== this.x.root) {
       this.path = cleanname(this.path + '/../' + d.name);
     }
@@ -144,7 +169,7 @@ class NsFid implements Fid {
 
   async remove(): Promise<void> {
     try {
-      await this.x.vfs.remove(this.path);
+      await this.x.seen(this.x.vfs.remove(this.path));
     } finally {
       await this.clunk();
     }
@@ -178,8 +203,8 @@ class RoFid implements Fid {
   create(): Promise<OpenResult> {
     return Promise.reject(new NsError(Erdonly));
   }
-  read(offset: number, count: number): Promise<Buffer> {
-    return this.f.read(offset, count);
+  read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
+    return this.f.read(offset, count, signal);
   }
   write(): Promise<number> {
     return Promise.reject(new NsError(Erdonly));

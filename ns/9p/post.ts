@@ -18,42 +18,46 @@ import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { SrvGroup } from '../dev/srv.js';
+import { ensureSrvDir, type SrvGroup } from '../dev/srv.js';
 import { Eexist, Emountrpc } from '../errors.js';
 import { type Fid, type FileServer, NsError } from '../types.js';
 import type { AuthKey } from './auth.js';
-import { Client, type ClientOptions } from './client.js';
+import { Client, type ClientOptions, deadlineFromEnv } from './client.js';
 import { MountFs } from './mnt.js';
 import { serve, type ServeOptions } from './server.js';
 import { announce, dial, isLive, isLoopback, parseDial } from './transport.js';
 
 export const Enoauthkey = 'authentication required to listen on a non-loopback address';
 
+export type MountDialOptions = ClientOptions & {
+  authKey?: AuthKey;
+  /** srv: the connection outlives its mounts (until MountFs.unkeep). */
+  keep?: boolean;
+  /** The caller's interrupt signal, as the kernel gives it (read at the start of each operation). */
+  signal?: () => AbortSignal | undefined;
+};
+
 /**
  * Dial a 9P server and give it as a FileServer. The connection ends with its last fid,
- * unless keep is set (srv: the posted connection outlives its mounts).
+ * unless keep is set (srv: the posted connection outlives its mounts). Dialing and the
+ * version exchange stop at opts.interrupt, and take at most the 9P deadline each.
  */
-export async function mountDial(
-  addr: string,
-  opts: ClientOptions & { authKey?: AuthKey; keep?: boolean; signal?: () => AbortSignal | undefined } = {},
-): Promise<MountFs> {
-  const client = await Client.connect(await dial(addr), opts);
+export async function mountDial(addr: string, opts: MountDialOptions = {}): Promise<MountFs> {
+  const sock = await dial(addr, { interrupt: opts.interrupt, timeout: opts.deadline ?? deadlineFromEnv() });
+  const client = await Client.connect(sock, opts);
   return new MountFs(client, { ownConnection: !opts.keep, authKey: opts.authKey, signal: opts.signal });
 }
 
 /** mountDial over a connection made elsewhere (a /net conversation's data file, as a stream). */
-export async function mountStream(
-  stream: Duplex,
-  opts: ClientOptions & { authKey?: AuthKey; keep?: boolean; signal?: () => AbortSignal | undefined } = {},
-): Promise<MountFs> {
+export async function mountStream(stream: Duplex, opts: MountDialOptions = {}): Promise<MountFs> {
   const client = await Client.connect(stream, opts);
   return new MountFs(client, { ownConnection: !opts.keep, authKey: opts.authKey, signal: opts.signal });
 }
 
-/** The kernel's mount driver: a srv file that is a host socket, dialed. */
-export async function mountSrvFile(fid: Fid, _path: string, signal?: () => AbortSignal | undefined): Promise<FileServer> {
+/** The kernel's mount driver: a srv file that is a host socket, dialed; interrupt stops the dial. */
+export async function mountSrvFile(fid: Fid, _path: string, signal?: () => AbortSignal | undefined, interrupt?: AbortSignal): Promise<FileServer> {
   if (!fid.hostPath) throw new NsError(Emountrpc);
-  return mountDial('unix!' + fid.hostPath, { signal });
+  return mountDial('unix!' + fid.hostPath, { signal, interrupt });
 }
 
 /** The part of fs under path: each attach walks there (import's remotepath). */
@@ -105,7 +109,7 @@ export async function postServer(group: SrvGroup, name: string, fsrv: FileServer
   let listener: net.Server | undefined;
   let sock: string | undefined;
   if (dir) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureSrvDir(dir);
     sock = nodePath.join(dir, name);
     if (fs.existsSync(sock)) {
       if (await isLive(sock)) throw new NsError(Eexist);

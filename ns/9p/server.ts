@@ -3,28 +3,44 @@
  *
  * Each connection has a fid table (bounded: maxFids) mapping the client's fid numbers to
  * the FileServer's Fids, and a table of requests in flight keyed by tag. Requests run
- * concurrently, each answered when its operation settles. Tflush answers at once and
- * the flushed request's reply is dropped; if that request later makes a fid (walk,
- * attach) the fid is clunked, so the tables stay as if it never happened.
+ * concurrently, each answered when its operation settles.
+ *
+ * Tflush cancels the flushed read at its file (a Signal given to Fid.read), so a
+ * read waiting on a pipe or a conversation takes nothing once flushed: the data goes to
+ * the next read. Rflush goes at the end of the event loop's turn; a flushed request that
+ * settled by then — a read that had already taken its data, a walk that made its fid —
+ * is answered first, as flush(5) allows, so nothing it did is lost. One still running
+ * then has its reply dropped; if it later makes a fid (walk, attach) the fid is clunked,
+ * so the tables stay as if it never happened.
  *
  * A client may pipeline: a request naming a fid that an earlier request is still making
- * (walk, attach) waits for that request, and a read or write of a fid still being opened
- * waits for the open, so Twalk+Topen+Tread sent back to back act as if sent one by one.
- * Clunk and remove do not wait for an open: they are how a blocked open is given up.
+ * (walk, attach) waits for that request, and a read, write or remove of a fid still being
+ * opened waits for the open, so Twalk+Topen+Tread sent back to back act as if sent one by
+ * one. Clunk does not wait for an open: it is how a blocked open is given up. The open
+ * then closes whatever it opens when it ends, so nothing stays open behind a clunk.
  *
  * Bounds, so that no client can make the server hold without limit: at most maxTags
- * requests are in flight (past that the server stops reading the socket), and when the
- * socket's send buffer is full it stops reading too, until the client drains its replies.
+ * requests, and maxHeld bytes of Twrite data, are in flight, and when the socket's send
+ * buffer is full the server stops reading until the client drains its replies. A request
+ * that waits for data costs a few small objects, so maxTags is large: idle readers (a /net
+ * session keeps reads waiting on each conversation) must not use up the window. Requests
+ * past maxTags are not a reason to stop reading either, since those in flight may be
+ * waiting for something only the client can end (a read of a pipe, a flush): they wait in
+ * arrival order, up to another maxTags of them, until one in flight is answered. A Tflush,
+ * and a Tclunk of a fid no waiting request names, go ahead of them, so a client can always
+ * give up a request or a file.
  * A message larger than msize, or one whose framing cannot be trusted, closes the
  * connection; a well-framed message that does not decode gets Rerror. Failures are
  * NsErrors whose text goes back in Rerror; anything else is `i/o error`, never a stack.
  *
  * Authentication (auth.ts) is optional: with a key, Tauth makes an auth fid running the
  * challenge-response, and with requireAuth an attach must name a finished auth fid.
+ * Without requireAuth (loopback, a Unix socket) an attach is served with no afid or with
+ * an auth fid whose exchange never finished.
  */
 import type { Duplex } from 'node:stream';
 import { Eio } from '../errors.js';
-import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type OpenResult, type Qid } from '../types.js';
+import { type Dir, type Fid, type FileServer, NsError, OREAD, ORDWR, OWRITE, OEXEC, type OpenResult, type Qid, type Signal } from '../types.js';
 import { AuthFid, type AuthKey } from './auth.js';
 import { decode, decodeTwritePieces, encodeParts, P9Error, peekHeader, rreadParts } from './codec.js';
 import { type Fcall, IOHDRSZ, MAXWELEM, type Msg, NOFID, VERSION9P } from './fcall.js';
@@ -53,6 +69,8 @@ export interface ServeOptions {
   msize?: number;
   maxFids?: number;
   maxTags?: number;
+  /** Bytes of Twrite data in flight (default 32 messages' worth). */
+  maxHeld?: number;
   /** A key turns on Tauth; requireAuth refuses attaches without a finished auth fid. */
   authKey?: AuthKey;
   requireAuth?: boolean;
@@ -74,9 +92,22 @@ interface SFid {
   opening?: Promise<void>;
 }
 
+/** A request that came while maxTags were in flight. */
+interface Parked {
+  f: Fcall;
+  pieces?: Buffer[];
+}
+
 interface Req {
   f: Fcall;
+  /** Given up: its reply, whenever it comes, is dropped. */
   flushed: boolean;
+  /** Tags of the Tflushes waiting for it (answered once it settles or the turn ends). */
+  flushers?: number[];
+  /** A read's cancellation, fired by Tflush or the end of the session. */
+  cancel?: Cancel;
+  /** Bytes of Twrite data it holds. */
+  held: number;
   /** A Twrite's data, when it came in pieces (its f.data is then empty). */
   pieces?: Buffer[];
   /** An Rread's data, when the file gave it in pieces (Fid.readv). */
@@ -84,6 +115,30 @@ interface Req {
 }
 
 const DEFAULT_MSIZE = 256 * 1024 + IOHDRSZ;
+
+/** A read's Signal (types.ts), made for every Tread: far cheaper than an AbortSignal. */
+class Cancel implements Signal {
+  aborted = false;
+  private listeners?: Array<() => void>;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const i = this.listeners?.indexOf(listener) ?? -1;
+    if (i >= 0) this.listeners!.splice(i, 1);
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const ls = this.listeners ?? [];
+    this.listeners = undefined;
+    for (const l of ls) l();
+  }
+}
+
 const EMPTY = Buffer.alloc(0);
 
 /** Serve fs on stream until it closes; returns a handle that can hang up. */
@@ -95,10 +150,13 @@ export class ServerConn {
   private readonly conn: Conn;
   private readonly fids = new Map<number, SFid>();
   private readonly reqs = new Map<number, Req>();
+  private readonly parked: Parked[] = [];
   private msize = 0;
   private readonly maxMsize: number;
   private readonly maxFids: number;
   private readonly maxTags: number;
+  private readonly maxHeld: number;
+  private held = 0;
   private blocked = false;
   private closed = false;
   private readonly written: () => void;
@@ -110,11 +168,12 @@ export class ServerConn {
   ) {
     this.maxMsize = Math.max(opts.msize ?? DEFAULT_MSIZE, 256);
     this.maxFids = opts.maxFids ?? 4096;
-    this.maxTags = opts.maxTags ?? 128;
+    this.maxTags = opts.maxTags ?? 4096;
+    this.maxHeld = opts.maxHeld ?? 32 * this.maxMsize;
     this.conn = new Conn(stream, (m) => this.receive(m), () => this.ended(), this.maxMsize);
     this.conn.onPieces = (ps) => this.receivePieces(ps);
     this.written = () => {
-      if (this.blocked) this.flow();
+      if (this.blocked || this.parked.length > 0) this.flow();
     };
   }
 
@@ -122,26 +181,49 @@ export class ServerConn {
     this.conn.close();
   }
 
+  /** Requests taken and not yet answered, whether running or waiting for a place. */
+  get inflight(): number {
+    return this.reqs.size + this.parked.length;
+  }
+
   private ended(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const r of this.reqs.values()) r.flushed = true;
-    this.reqs.clear();
+    this.dropAll();
+    this.parked.length = 0;
     this.clunkAll();
     this.opts.onClose?.();
   }
 
+  /** Give up every request in flight: reads waiting at their files stop waiting. */
+  private dropAll(): void {
+    for (const r of this.reqs.values()) {
+      r.flushed = true;
+      r.cancel?.abort();
+    }
+    this.reqs.clear();
+    this.held = 0;
+  }
+
+  /** Forget every fid; one being opened is clunked by its open when that ends (opens()). */
   private clunkAll(): void {
-    for (const s of this.fids.values()) s.fid?.clunk().catch(() => {});
+    for (const s of this.fids.values()) if (!s.opening) s.fid?.clunk().catch(() => {});
     this.fids.clear();
   }
 
   /**
-   * Stop reading while too many requests are in flight or more than a few messages of
-   * replies wait for the client to take them; each reply written re-checks.
+   * Start requests that waited for a place, unless more than a few messages of replies
+   * wait for the client to take them; stop reading while those replies wait or too many
+   * requests do. Each reply written re-checks.
    */
   private flow(): void {
-    const full = this.reqs.size >= this.maxTags || this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    const backed = (): boolean => this.conn.stream.writableLength > 4 * (this.msize || this.maxMsize);
+    while (this.parked.length > 0 && this.reqs.size < this.maxTags && this.held <= this.maxHeld && !this.closed && !backed()) {
+      const p = this.parked.shift()!;
+      this.start(p.f, p.pieces);
+    }
+    const parkedBytes = this.parked.reduce((n, p) => n + (p.f.type !== 'Twrite' ? 0 : p.pieces ? p.pieces.reduce((m, b) => m + b.length, 0) : p.f.data.length), 0);
+    const full = this.parked.length >= this.maxTags || this.held + parkedBytes > 2 * this.maxHeld || backed();
     if (full && !this.blocked) this.conn.pause();
     else if (!full && this.blocked) this.conn.resume();
     this.blocked = full;
@@ -180,7 +262,7 @@ export class ServerConn {
   }
 
   private dispatch(f: Fcall, pieces?: Buffer[]): void {
-    if (this.reqs.has(f.tag)) {
+    if (this.reqs.has(f.tag) || this.parked.some((p) => p.f.tag === f.tag)) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Etaginuse });
       return;
     }
@@ -190,17 +272,37 @@ export class ServerConn {
     }
     if (f.type === 'Tflush') {
       const r = this.reqs.get(f.oldtag);
-      if (r) {
-        r.flushed = true;
-        this.reqs.delete(f.oldtag);
+      if (!r) {
+        // One still waiting for a place is simply dropped.
+        const i = this.parked.findIndex((p) => p.f.tag === f.oldtag);
+        if (i >= 0) this.parked.splice(i, 1);
+        this.send({ type: 'Rflush', tag: f.tag });
+        this.flow();
+        return;
       }
-      this.send({ type: 'Rflush', tag: f.tag });
+      (r.flushers ??= []).push(f.tag);
+      if (r.flushers.length === 1) {
+        r.cancel?.abort();
+        setImmediate(() => this.flushed(r));
+      }
+      return;
+    }
+    const ahead = f.type === 'Tclunk' && !this.parked.some((p) => names(p.f, f.fid));
+    if (!ahead && (this.parked.length > 0 || this.reqs.size >= this.maxTags || this.held > this.maxHeld)) {
+      this.parked.push({ f, pieces });
       this.flow();
       return;
     }
-    const req: Req = { f, flushed: false, pieces };
-    this.reqs.set(f.tag, req);
+    this.start(f, pieces);
     this.flow();
+  }
+
+  private start(f: Fcall, pieces?: Buffer[]): void {
+    const held = f.type !== 'Twrite' ? 0 : pieces ? pieces.reduce((n, p) => n + p.length, 0) : f.data.length;
+    const req: Req = { f, flushed: false, pieces, held };
+    if (f.type === 'Tread') req.cancel = new Cancel();
+    this.held += held;
+    this.reqs.set(f.tag, req);
     this.handle(f, req).then(
       (reply) => this.answer(req, reply),
       (e) => this.answer(req, { type: 'Rerror', tag: f.tag, ename: e instanceof NsError ? e.message : Eio }),
@@ -209,11 +311,30 @@ export class ServerConn {
 
   private answer(req: Req, reply: Fcall): void {
     if (req.flushed) return;
-    this.reqs.delete(req.f.tag);
+    this.forget(req);
     if (req.out && reply.type === 'Rread') {
       if (!this.closed) this.conn.send(rreadParts(reply.tag, req.out), this.written);
-    } else this.send(reply);
+    } else if (!(req.flushers && reply.type === 'Rerror' && reply.ename === Eflushed)) this.send(reply);
+    this.rflush(req);
     this.flow();
+  }
+
+  /** The turn a Tflush came in has ended: a request not answered by now never will be. */
+  private flushed(req: Req): void {
+    if (req.flushed || this.reqs.get(req.f.tag) !== req) return;
+    req.flushed = true;
+    this.forget(req);
+    this.rflush(req);
+    this.flow();
+  }
+
+  private forget(req: Req): void {
+    this.reqs.delete(req.f.tag);
+    this.held -= req.held;
+  }
+
+  private rflush(req: Req): void {
+    for (const tag of req.flushers ?? []) this.send({ type: 'Rflush', tag });
   }
 
   private send(f: Fcall): void {
@@ -222,8 +343,8 @@ export class ServerConn {
 
   private version(f: Msg<'Tversion'>): void {
     // A new session: whatever was in flight or open is forgotten.
-    for (const r of this.reqs.values()) r.flushed = true;
-    this.reqs.clear();
+    this.dropAll();
+    this.parked.length = 0;
     this.clunkAll();
     if (f.msize < 256) {
       this.send({ type: 'Rerror', tag: f.tag, ename: Emsize });
@@ -262,13 +383,15 @@ export class ServerConn {
   private async readyFor(req: Req, fid: number, open = false): Promise<SFid> {
     const r = this.ready(fid, open);
     const s = r instanceof Promise ? await r : r;
-    if (req.flushed) throw new NsError(Eflushed);
+    if (req.flushed || req.flushers) throw new NsError(Eflushed);
     return s;
   }
 
   /**
    * Topen and Tcreate: the fid is marked opening from the moment the request arrives (so
-   * reads behind it wait), then, once any walk making it is done, opened by op.
+   * reads behind it wait), then, once any walk making it is done, opened by op. A fid
+   * clunked (or the session reset) while it was opening is clunked here, once the open
+   * is over, so what the open opened is closed whichever finished first.
    */
   private async opens(req: Req, fid: number, mode: number, op: (f: Fid) => Promise<OpenResult>): Promise<OpenResult> {
     const s0 = this.fids.get(fid);
@@ -283,6 +406,7 @@ export class ServerConn {
       return r;
     } finally {
       release?.();
+      if (s0 && this.fids.get(fid) !== s0) s0.fid?.clunk().catch(() => {});
     }
   }
 
@@ -337,7 +461,11 @@ export class ServerConn {
       case 'Tattach': {
         if (f.afid !== NOFID) {
           const a = this.fids.get(f.afid);
-          if (!a?.auth || !a.auth.done || a.auth.uname !== f.uname || a.auth.aname !== f.aname) throw new NsError(Ebadafid);
+          const good = a?.auth?.done && a.auth.uname === f.uname && a.auth.aname === f.aname;
+          // Where authentication is not required, a client that tried and did not finish
+          // is served as one that never tried: plan9port's 9p attaches with its afid
+          // whatever came of the exchange (it has no factotum key for us).
+          if (!good && (this.opts.requireAuth || !a?.auth)) throw new NsError(Ebadafid);
         } else if (this.opts.requireAuth) throw new NsError(Eauthreq);
         const s = this.reserve(f.fid);
         const release = ServerConn.hold(s, 'made');
@@ -407,12 +535,13 @@ export class ServerConn {
         const m = s.omode & 3;
         if (m !== OREAD && m !== ORDWR && m !== OEXEC) throw new NsError(Enotreading);
         const fid = this.fidOf(s);
+        const signal = req.cancel;
         if (fid.readv) {
           // The answer goes out as the pieces the file gave, behind one header (answer()).
-          req.out = await fid.readv(f.offset, count);
+          req.out = await fid.readv(f.offset, count, signal);
           return { type: 'Rread', tag, data: EMPTY };
         }
-        let data = await fid.read(f.offset, count);
+        let data = await fid.read(f.offset, count, signal);
         if (data.length > count) data = data.subarray(0, count);
         return { type: 'Rread', tag, data };
       }
@@ -430,11 +559,11 @@ export class ServerConn {
       case 'Tclunk': {
         const s = await this.ready(f.fid);
         this.fids.delete(f.fid);
-        await s.fid?.clunk().catch(() => {});
+        if (!s.opening) await s.fid?.clunk().catch(() => {});
         return { type: 'Rclunk', tag };
       }
       case 'Tremove': {
-        const s = await this.ready(f.fid);
+        const s = await this.ready(f.fid, true);
         this.fids.delete(f.fid);
         if (s.auth) return { type: 'Rremove', tag };
         await this.fidOf(s).remove();
@@ -460,6 +589,12 @@ export class ServerConn {
     const max = this.msize - IOHDRSZ;
     return n > 0 && n < max ? n : 0;
   }
+}
+
+/** Whether request f names fid (uses it, makes it, or walks from it). */
+function names(f: Fcall, fid: number): boolean {
+  const g = f as { fid?: number; newfid?: number; afid?: number };
+  return g.fid === fid || g.newfid === fid || g.afid === fid;
 }
 
 /** A wire Dir of a Twstat as the fields to change: ~0 numbers and empty strings mean "don't touch". */

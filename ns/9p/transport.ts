@@ -12,11 +12,12 @@
  */
 import net from 'node:net';
 import { Duplex } from 'node:stream';
-import { Ehungup } from '../errors.js';
+import { Ehungup, Eintr } from '../errors.js';
 import { NsError } from '../types.js';
 import { Ebotch, P9Error } from './codec.js';
 
 export const Ebaddial = 'bad dial string';
+export const Etimedout = 'connection timed out';
 
 /** Twrite's type byte, and the least size of one handed on in pieces. */
 const TWRITE = 118;
@@ -230,7 +231,7 @@ function netError(e: NodeJS.ErrnoException): NsError {
     case 'EADDRINUSE':
       return new NsError('address in use');
     case 'ETIMEDOUT':
-      return new NsError('connection timed out');
+      return new NsError(Etimedout);
     default:
       return new NsError(Ehungup);
   }
@@ -252,9 +253,18 @@ export function isLive(path: string): Promise<boolean> {
   });
 }
 
-/** Connect to a dial string. */
-export async function dial(s: string | DialAddr): Promise<net.Socket> {
+export interface DialOptions {
+  /** Gives up the connect (`interrupted`). */
+  interrupt?: AbortSignal;
+  /** Gives up after this many ms (`connection timed out`); 0 or none: the system's own limit. */
+  timeout?: number;
+}
+
+/** Connect to a dial string; interruptible and time-limited when asked. */
+export async function dial(s: string | DialAddr, opts: DialOptions = {}): Promise<net.Socket> {
   const a = typeof s === 'string' ? parseDial(s) : s;
+  const intr = opts.interrupt;
+  if (intr?.aborted) throw new NsError(Eintr);
   return new Promise((resolve, reject) => {
     // Each read gets a fresh buffer (up to READBUF a system call instead of 64 KiB), and
     // what came is handed on as a view of it: no copy. A small read leaves most of its
@@ -277,10 +287,28 @@ export async function dial(s: string | DialAddr): Promise<net.Socket> {
       },
     };
     const sock: net.Socket = a.net === 'unix' ? net.connect({ path: a.path, onread }) : net.connect({ host: a.host, port: a.port, onread });
-    const fail = (e: NodeJS.ErrnoException): void => reject(netError(e));
-    sock.once('error', fail);
-    sock.once('connect', () => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (): void => {
+      if (timer) clearTimeout(timer);
+      intr?.removeEventListener('abort', onAbort);
       sock.off('error', fail);
+    };
+    const giveUp = (why: string): void => {
+      settle();
+      sock.on('error', () => {});
+      sock.destroy();
+      reject(new NsError(why));
+    };
+    const onAbort = (): void => giveUp(Eintr);
+    const fail = (e: NodeJS.ErrnoException): void => {
+      settle();
+      reject(netError(e));
+    };
+    sock.once('error', fail);
+    intr?.addEventListener('abort', onAbort, { once: true });
+    if (opts.timeout) timer = setTimeout(() => giveUp(Etimedout), opts.timeout);
+    sock.once('connect', () => {
+      settle();
       if (a.net === 'tcp') sock.setNoDelay(true);
       resolve(sock);
     });

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import {
-  Ebadarg, Ebadchar, Ebadfd, Eexist, Eisdir, Enonexist, Enotdir, Eperm,
+  Ebadarg, Ebadchar, Ebadfd, Eexist, Eintr, Eisdir, Enonexist, Enotdir, Eperm,
 } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import {
@@ -38,6 +38,40 @@ function hostAsync<T>(fn: (cb: (err: NodeJS.ErrnoException | null, v: T) => void
 }
 
 type Stats = fs.BigIntStats;
+
+/*
+ * open(2) of a FIFO waits for the other end, in a libuv pool thread that nothing can take
+ * back; a pool thread stuck there also keeps Node from exiting. So an open races the
+ * caller's interrupt, and when it loses, the file is opened once more for reading and
+ * writing without waiting (on a FIFO that is both ends at once), which completes the stuck
+ * open; both descriptors are closed as soon as it returns.
+ */
+function openHost(path: string, flags: number, signal: AbortSignal | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new NsError(Eintr));
+    let abandoned = false;
+    let peer: number | undefined;
+    let stuckDone = false;
+    const closeQuiet = (fd: number) => fs.close(fd, () => {});
+    const abort = () => {
+      abandoned = true;
+      reject(new NsError(Eintr));
+      fs.open(path, fs.constants.O_RDWR | fs.constants.O_NONBLOCK, (e, fd) => {
+        if (e) return;
+        if (stuckDone) closeQuiet(fd);
+        else peer = fd;
+      });
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    fs.open(path, flags, (err, fd) => {
+      signal?.removeEventListener('abort', abort);
+      if (!abandoned) return err ? reject(hostError(err)) : resolve(fd);
+      stuckDone = true;
+      if (!err) closeQuiet(fd);
+      if (peer !== undefined) closeQuiet(peer);
+    });
+  });
+}
 
 /** stat following links; a dangling link is shown as itself; undefined when absent. */
 function statOf(p: string): Stats | undefined {
@@ -79,7 +113,11 @@ export class HostFs implements FileServer {
   private readonly qids = new Map<string, number>();
   private nextQid = 1;
 
-  constructor(readonly root = '/') {}
+  constructor(
+    readonly root = '/',
+    /** The interrupt of the process a call is made for (the kernel's up): what a waiting open gives up on. */
+    readonly callerSignal: () => AbortSignal | undefined = () => undefined,
+  ) {}
 
   qidOf(st: Stats): Qid {
     const key = st.dev + ':' + st.ino;
@@ -188,7 +226,7 @@ export class HostFid implements Fid {
         (rw === OWRITE ? fs.constants.O_WRONLY : rw === ORDWR ? fs.constants.O_RDWR : fs.constants.O_RDONLY) |
         ((mode & OTRUNC) !== 0 ? fs.constants.O_TRUNC : 0) |
         ((mode & OAPPEND) !== 0 ? fs.constants.O_APPEND : 0);
-      this.fd = await hostAsync<number>((cb) => fs.open(this.path, flags, cb));
+      this.fd = await openHost(this.path, flags, this.hfs.callerSignal());
       this.afterOpen();
     }
     this.opened = mode;
@@ -317,6 +355,6 @@ export class HostFid implements Fid {
 }
 
 export function hostDevice(k: Kernel): Device {
-  const server = new HostFs(k.opts.hostRoot ?? '/');
+  const server = new HostFs(k.opts.hostRoot ?? '/', k.callerSignal);
   return { letter: 'U', name: 'fs', server, attachSync: (u, spec) => server.attachSync(u, spec) };
 }

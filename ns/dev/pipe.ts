@@ -8,7 +8,8 @@
  */
 import { Eclosedpipe } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { NsError } from '../types.js';
+import { checkSignal, sleepOn } from '../sleepon.js';
+import { NsError, type Signal } from '../types.js';
 import type { Device } from './index.js';
 import { dirNode, mkqid, type Node, TreeFid } from './tree.js';
 
@@ -26,11 +27,13 @@ class Queue {
 
   constructor(private readonly limit: number) {}
 
-  async read(count: number): Promise<Buffer> {
+  /** A read given up (signal) while it waits takes nothing: what comes next is the next reader's. */
+  async read(count: number, signal?: Signal): Promise<Buffer> {
     while (this.chunks.length === 0) {
       if (this.hungup || count === 0) return Buffer.alloc(0);
-      await new Promise<void>((r) => this.readers.push(r));
+      await sleepOn(this.readers, (wake) => wake, signal);
     }
+    checkSignal(signal);
     const first = this.chunks[0]!;
     let b: Buffer;
     if (first.length <= count) {
@@ -73,11 +76,11 @@ export class Pipe {
     this.q = [new Queue(limit), new Queue(limit)];
   }
 
-  open(end: 0 | 1): { read(off: number, n: number): Promise<Buffer>; write(off: number, d: Buffer): Promise<number>; close(): void } {
+  open(end: 0 | 1): { read(off: number, n: number, signal?: Signal): Promise<Buffer>; write(off: number, d: Buffer): Promise<number>; close(): void } {
     this.opens[end]!++;
     let closed = false;
     return {
-      read: (_off, n) => this.q[1 - end]!.read(n),
+      read: (_off, n, signal) => this.q[1 - end]!.read(n, signal),
       write: (_off, d) => this.q[end]!.write(d),
       close: () => {
         if (closed) return;

@@ -1,9 +1,10 @@
 /*
  * `#p`: the processes (proc(3)). The root lists live pids; each /proc/N holds args, ctl,
- * fd, note, ns, ppid, status and wait. ns reads as the process's namespace in /proc/N/ns
+ * fd, note, notepg, ns, ppid, status and wait. ns reads as the process's namespace in /proc/N/ns
  * text (a snapshot taken at open) and — ANTS's extension — is writable: each line written
  * is performed in N's namespace group. ctl takes kill, interrupt, close N and closefiles;
- * a write to note posts a note and a read takes the oldest one; wait blocks for the next
+ * a write to note posts a note to the process and a read takes the oldest one; a write to
+ * notepg posts it to the process's note group (an interrupt there is Ctrl-C's); wait blocks for the next
  * child's exit record (`pid 0 0 rtime 'status'`). A file of a process that has exited
  * fails with `process exited`.
  */
@@ -75,7 +76,7 @@ async function ctl(p: KProc, msg: string): Promise<void> {
   }
 }
 
-const FILES = ['args', 'ctl', 'fd', 'note', 'ns', 'ppid', 'status', 'wait'] as const;
+const FILES = ['args', 'ctl', 'fd', 'note', 'notepg', 'ns', 'ppid', 'status', 'wait'] as const;
 
 export function procDevice(k: Kernel): Device {
   const root: Node = dirNode('#p', mkqid(0, true), () => [...k.procs.values()].map(procDir));
@@ -100,10 +101,11 @@ export function procDevice(k: Kernel): Device {
           write: (_o, d) => (alive(p).postNote(d.toString()), d.length),
         }),
       }),
-      file(4, 0o644, { open: () => snapshot(() => alive(p).ns.nsText(p.cwd), { write: nsWriter(p) }) }),
-      file(5, 0o444, { open: () => snapshot(() => num(alive(p).ppid)) }),
-      file(6, 0o444, { open: () => snapshot(() => statusText(alive(p))) }),
-      file(7, 0o400, {
+      file(4, 0o200, { open: () => ({ write: (_o, d) => (alive(p).postGroupNote(d.toString()), d.length) }) }),
+      file(5, 0o644, { open: () => snapshot(() => alive(p).ns.nsText(p.cwd), { write: nsWriter(p) }) }),
+      file(6, 0o444, { open: () => snapshot(() => num(alive(p).ppid)) }),
+      file(7, 0o444, { open: () => snapshot(() => statusText(alive(p))) }),
+      file(8, 0o400, {
         open: () => ({
           read: async (_o, n) => {
             const w = await alive(p).wait();

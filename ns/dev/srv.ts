@@ -7,7 +7,14 @@
  * server directly (the Fid's `server`); a socket entry carries its host path, for the 9P
  * mount driver (kernel.mountDriver) to dial. rfork V gives a process a private, empty
  * group with no host directory.
+ *
+ * Whatever is in the srv directory is trusted: a socket there shows in /srv, and the /net
+ * daemon's socket there carries the user's network. So, as plan9port's getns does, a
+ * directory that exists is used only if it is the user's own and no one else may enter
+ * it (mode 0700 or less); otherwise every use of it fails with `bad name space dir`
+ * (srvDirFault), and /srv shows no host sockets.
  */
+import fs from 'node:fs';
 import nodePath from 'node:path';
 import { Eexist, Enonexist, Eperm } from '../errors.js';
 import type { Kernel } from '../kernel.js';
@@ -33,6 +40,44 @@ export function defaultSrvDir(env: NodeJS.ProcessEnv = process.env): string {
   let display = env.DISPLAY || ':0';
   if (display.endsWith('.0')) display = display.slice(0, -2);
   return `/tmp/ns.${env.USER ?? 'none'}.${display}`;
+}
+
+/**
+ * Why dir must not be used as a srv directory, or undefined when it may be (it does not
+ * exist yet, or is a directory of ours that only we can enter). A symbolic link is
+ * followed only if it is ours too: one in /tmp that another user made could be turned
+ * elsewhere after the check.
+ */
+export function srvDirFault(dir: string): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const bad = (why: string): string => `bad name space dir ${dir}: ${why}`;
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+    if (st.isSymbolicLink()) {
+      if (st.uid !== uid) return bad('not owned by you');
+      st = fs.statSync(dir);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? undefined : bad(code === 'EACCES' ? 'permission denied' : 'cannot stat');
+  }
+  if (!st.isDirectory()) return bad('not a directory');
+  if (st.uid !== uid) return bad('not owned by you');
+  if ((st.mode & 0o077) !== 0) return bad(`mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}, open to others`);
+  return undefined;
+}
+
+/** Make dir (0700) if it is not there, and fail with srvDirFault's reason if it may not be used. */
+export function ensureSrvDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    /* srvDirFault says what is wrong */
+  }
+  const f = srvDirFault(dir) ?? (fs.existsSync(dir) ? undefined : `bad name space dir ${dir}: cannot create`);
+  if (f) throw new NsError(f);
 }
 
 let srvQids = 1;
@@ -71,12 +116,12 @@ export class SrvGroup {
   /** Posted names, then host sockets not shadowed by a post. */
   names(): string[] {
     const out = [...this.posts.keys()];
-    if (this.dir) for (const s of hostSockets(this.dir)) if (!this.posts.has(s)) out.push(s);
+    if (this.dir && !srvDirFault(this.dir)) for (const s of hostSockets(this.dir)) if (!this.posts.has(s)) out.push(s);
     return out;
   }
 
   socketPath(name: string): string | undefined {
-    if (!this.dir || this.posts.has(name)) return undefined;
+    if (!this.dir || this.posts.has(name) || srvDirFault(this.dir)) return undefined;
     return hostSockets(this.dir).includes(name) ? nodePath.join(this.dir, name) : undefined;
   }
 

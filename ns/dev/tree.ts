@@ -10,10 +10,10 @@
  */
 import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import { Eexist, Eisdir, Enonexist, Enotdir, Eperm } from '../errors.js';
-import { DMDIR, type Dir, type Fid, type FileServer, NsError, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid, QTDIR } from '../types.js';
+import { DMDIR, type Dir, type Fid, type FileServer, NsError, OEXEC, OREAD, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid, QTDIR, type Signal } from '../types.js';
 
 export interface Handle {
-  read?(offset: number, count: number): Buffer | Promise<Buffer>;
+  read?(offset: number, count: number, signal?: Signal): Buffer | Promise<Buffer>;
   write?(offset: number, data: Buffer): number | Promise<number>;
   close?(): void;
 }
@@ -150,7 +150,7 @@ export class TreeFid implements Fid {
     return this.open(mode & ~OTRUNC);
   }
 
-  async read(offset: number, count: number): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     const n = this.node;
     if (isDirNode(n)) {
       return dirRead(this.dirState, offset, count, () =>
@@ -159,7 +159,7 @@ export class TreeFid implements Fid {
     }
     const h = this.handle;
     if (!h?.read) throw new NsError(Eperm);
-    return h.read(offset, count);
+    return h.read(offset, count, signal);
   }
 
   async write(offset: number, data: Buffer): Promise<number> {

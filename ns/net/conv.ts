@@ -23,7 +23,7 @@
 import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { Ebadarg, Ehungup } from '../errors.js';
-import { NsError } from '../types.js';
+import { NsError, type Signal } from '../types.js';
 import { hostClose, hostConnect, hostListen, hostUdp, hostUdpConnect, sockErr } from './hostsock.js';
 import { addrport, fmtip, fromIp16, type Ip, IPnoaddr, ip16, isLoopback, parseip, parseport } from './ip.js';
 import { ByteQueue, type Dgram, DgramQueue } from './queue.js';
@@ -479,22 +479,22 @@ export class Conv {
    * daemon keeps several outstanding (netdclient.ts reads ahead) and takes the answers
    * in order, so a later read must never be given data before an earlier one.
    */
-  read(count: number): Promise<Buffer> {
-    if (!this.isTcp) return this.readUdp(count);
-    return this.reads.run(() => this.rq.get(count));
+  read(count: number, signal?: Signal): Promise<Buffer> {
+    if (!this.isTcp) return this.readUdp(count, signal);
+    return this.reads.run(() => this.rq.get(count, signal));
   }
 
   /** A TCP read giving the queued chunks as they are (devip's readv), in the same order as read's. */
-  readv(count: number): Promise<Buffer[]> {
-    return this.reads.run(() => this.rq.getv(count));
+  readv(count: number, signal?: Signal): Promise<Buffer[]> {
+    return this.reads.run(() => this.rq.getv(count, signal));
   }
 
   /** Reads run once the reads made before them are answered; writes likewise. */
   private readonly reads = new InOrder();
   private readonly writes = new InOrder();
 
-  private async readUdp(count: number): Promise<Buffer> {
-    const d = await this.dq.get();
+  private async readUdp(count: number, signal?: Signal): Promise<Buffer> {
+    const d = await this.dq.get(signal);
     if (!d) return Buffer.alloc(0);
     if (!this.headers) return d.data.length > count ? d.data.subarray(0, count) : d.data;
     const h = Buffer.allocUnsafe(UDP_HDR + d.data.length);

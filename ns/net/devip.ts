@@ -12,7 +12,7 @@
  * A conversation stays in use while any of its ctl, data, err files is open. cs is the connection server (cs.ts); each open of it has its own answers.
  */
 import { Eisdir, Eperm } from '../errors.js';
-import { type Dir, type Fid, type FileServer, NsError, OREAD, OTRUNC, type OpenResult, type Qid } from '../types.js';
+import { type Dir, type Fid, type FileServer, NsError, OREAD, OTRUNC, type OpenResult, type Qid, type Signal } from '../types.js';
 import type { Conv, Proto } from './conv.js';
 import { csTranslate } from './cs.js';
 import { DIRPERM, dirOf, type Gen, genDirRead, genWalk, isDir, qid, readText } from './devgen.js';
@@ -189,7 +189,7 @@ class IpFid implements Fid {
     throw new NsError(Eperm);
   }
 
-  async read(offset: number, count: number): Promise<Buffer> {
+  async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
     const l = this.loc;
     const s = this.stack;
     switch (l.k) {
@@ -218,7 +218,7 @@ class IpFid implements Fid {
           case 'local': return readText(c.localText(), offset, count);
           case 'remote': return readText((c as Conv).remoteText(), offset, count);
           case 'err': return readText((c as Conv).error, offset, count);
-          case 'data': return (c as Conv).read(count);
+          case 'data': return (c as Conv).read(count, signal);
           default: break;
         }
       }
@@ -259,10 +259,10 @@ class IpFid implements Fid {
   }
 
   /** A TCP conversation's data gives what is queued as it is; anything else reads as usual. */
-  async readv(offset: number, count: number): Promise<Buffer[]> {
+  async readv(offset: number, count: number, signal?: Signal): Promise<Buffer[]> {
     const l = this.loc;
-    if (l.k === 'cfile' && l.f === 'data' && l.p === 'tcp') return (this.conv(l) as Conv).readv(count);
-    const b = await this.read(offset, count);
+    if (l.k === 'cfile' && l.f === 'data' && l.p === 'tcp') return (this.conv(l) as Conv).readv(count, signal);
+    const b = await this.read(offset, count, signal);
     return b.length > 0 ? [b] : [];
   }
 

@@ -19,8 +19,10 @@ import net from 'node:net';
 import nodePath from 'node:path';
 import { serve, type ServerConn } from '../9p/server.js';
 import { isLive } from '../9p/transport.js';
+import { ensureSrvDir } from '../dev/srv.js';
+import { NsError } from '../types.js';
 import { worldServer } from './index.js';
-import { NETD_MSIZE, takeLock } from './netdclient.js';
+import { NETD_MSIZE, NETD_TAGS, takeLock } from './netdclient.js';
 import { NETD_LOCK, NETD_PID, NETD_SOCKET } from './remote.js';
 import { NetWorld } from './world.js';
 
@@ -72,9 +74,16 @@ export class NetDaemon {
     return this.conns.size;
   }
 
+  /** Requests in flight from all clients. */
+  get requests(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.inflight;
+    return n;
+  }
+
   /** Serve dir's socket; undefined when another daemon answers there or is starting. */
   static async start(dir: string, opts: NetdOptions = {}): Promise<NetDaemon | undefined> {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureSrvDir(dir);
     if (!opts.locked && !takeLock(dir)) return undefined;
     const sock = nodePath.join(dir, NETD_SOCKET);
     try {
@@ -115,6 +124,9 @@ export class NetDaemon {
     s.on('error', () => {});
     const c: ServerConn = serve(fsrv, s, {
       msize: NETD_MSIZE,
+      // Reads of quiet conversations wait here for as long as they are quiet: a session
+      // must never find the daemon deaf for having many of them (netdclient.ts).
+      maxTags: 2 * NETD_TAGS,
       onClose: () => {
         this.conns.delete(c);
         this.lastBusy = Date.now();
@@ -177,7 +189,8 @@ export async function runNetd(argv: string[]): Promise<number> {
   let d: NetDaemon | undefined;
   try {
     d = await NetDaemon.start(dir, { locked: argv[1] === 'locked' });
-  } catch {
+  } catch (e) {
+    process.stderr.write(`ants-rc: ${e instanceof NsError ? e.message : 'cannot start the /net daemon'}\n`);
     return 1;
   }
   if (!d) return 0;

@@ -21,10 +21,24 @@
  * (shell/main.ts), so a session that writes and exits loses nothing. A failure is reported
  * by the next write, or by a zero-length one (the half-close), which waits for all before
  * it; a clunk waits for them too, so nothing written is lost by closing. Reads of it read
- * ahead, as a socket's receive buffer does: from the first read on, READAHEAD reads are
- * kept outstanding (the daemon answers a conversation's reads in order) and what they
+ * ahead, as a socket's receive buffer does: from the first read on, up to READAHEAD reads
+ * are kept outstanding (the daemon answers a conversation's reads in order) and what they
  * bring is handed out as asked for. Without these, every 64 KiB would cost a round trip
  * to the daemon on each side.
+ *
+ * A read of a conversation may wait at the daemon for as long as its peer is quiet, and
+ * the peer may be in this very session, writing over this very connection. So nothing a
+ * session keeps waiting may crowd out the requests that would end the wait:
+ *  - a reading file always has one read outstanding (the one asked for); the reads beyond
+ *    it come out of one budget per connection (RA_BUDGET) shared evenly among the files
+ *    reading, so with many conversations each reads ahead less, down to none;
+ *  - likewise a writing file may always have one Twrite in flight, and more out of
+ *    W_BUDGET; past its share its small writes gather in its batch, which goes as a
+ *    message returns (a peer that does not read keeps a file's writes, not the tags);
+ *  - the connection has NETD_TAGS tags, far more than the budgets use, and the daemon
+ *    takes more requests in flight than that (netd.ts), so it never stops reading a session
+ *    for having too many: only thousands of files reading and writing at once could run
+ *    the pool dry.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,7 +48,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '../9p/client.js';
 import { MountFs } from '../9p/mnt.js';
 import { dial } from '../9p/transport.js';
-import { defaultSrvDir } from '../dev/srv.js';
+import { defaultSrvDir, ensureSrvDir } from '../dev/srv.js';
 import { Ehungup } from '../errors.js';
 import { type Dir, type Fid, NsError, type OpenResult, type Qid, type WalkOpened, walkThenOpen } from '../types.js';
 import { tcpConvFile } from './devip.js';
@@ -42,6 +56,8 @@ import { NETD_LOCK, NETD_SOCKET } from './remote.js';
 
 /** The msize sessions ask the daemon for: one 9P message carries up to 256 KiB of data. */
 export const NETD_MSIZE = 256 * 1024 + 24;
+/** Requests one session may have in flight at the daemon; the daemon takes more than this. */
+export const NETD_TAGS = 8192;
 /** How long a session waits for a daemon it started (or saw starting) to answer. */
 const START_WAIT = 10_000;
 export const Enetd = 'cannot start the /net daemon';
@@ -110,7 +126,7 @@ async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket
   // A daemon that accepted but does not answer (it is exiting) is as good as none.
   const t = setTimeout(() => s.destroy(), 2000);
   try {
-    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE })), sock: s };
+    return { fs: new MountFs(await Client.connect(s, { msize: NETD_MSIZE, maxTags: NETD_TAGS })), sock: s };
   } catch {
     return undefined;
   } finally {
@@ -120,6 +136,8 @@ async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket
 
 /** A connection to the daemon of srv directory dir, starting one when none answers. */
 export async function connectNetd(dir: string): Promise<{ fs: MountFs; sock: net.Socket }> {
+  // A socket in a directory others can write to may be anyone's daemon.
+  ensureSrvDir(dir);
   const sock = nodePath.join(dir, NETD_SOCKET);
   const first = await tryConnect(sock);
   if (first) return first;
@@ -146,9 +164,13 @@ export const WINDOW = 1 << 20;
 /** The largest batch of small writes sent as one Twrite, and the size below which a write is small. */
 export const BATCH = 256 * 1024;
 const SMALL = 32 * 1024;
-/** Reads a data file keeps outstanding, and the count of each. */
+/** Reads a data file keeps outstanding at most, and the count of each. */
 export const READAHEAD = 4;
 const RACOUNT = 64 * 1024;
+/** Reads beyond each reading file's first that one connection keeps outstanding at most. */
+export const RA_BUDGET = 64;
+/** Twrites beyond each writing file's first that one connection keeps in flight at most. */
+export const W_BUDGET = 64;
 
 /** What the fids of one connection share: whether it is up, and each conversation's writes in flight. */
 interface Shared {
@@ -160,6 +182,12 @@ interface Shared {
   /** Writes in flight on the connection, and fids holding a batch not yet sent. */
   writes: Set<Promise<unknown>>;
   batched: Set<{ readonly conv?: number; flush(): void }>;
+  /** Data files with reads outstanding at the daemon, and how many beyond their first they have there. */
+  readers: Set<unknown>;
+  extra: number;
+  /** Data files with Twrites in flight, and how many beyond their first they have. */
+  writers: Set<unknown>;
+  wextra: number;
 }
 
 /**
@@ -170,6 +198,8 @@ interface Shared {
  */
 class NetFid implements Fid {
   private inflight = 0;
+  /** Twrites in flight. */
+  private msgs = 0;
   private failed?: unknown;
   private waiters: Array<() => void> = [];
   private behind = false;
@@ -177,6 +207,8 @@ class NetFid implements Fid {
   conv?: number;
   /** Reading ahead: the reads outstanding, oldest first, and what came but was not yet asked for. */
   private ahead?: Promise<Buffer>[];
+  /** Reads of ahead's not yet answered. */
+  private unanswered = 0;
   private got: Buffer[] = [];
   private ended = false;
   private rfailed?: unknown;
@@ -254,11 +286,7 @@ class NetFid implements Fid {
     while (this.got.length === 0) {
       if (this.rfailed !== undefined) throw this.rfailed;
       if (this.ended) return Buffer.alloc(0);
-      while (ahead.length < READAHEAD) {
-        const r = this.f.read(0, RACOUNT);
-        r.catch(() => {});
-        ahead.push(r);
-      }
+      this.readAhead(ahead);
       try {
         const b = await ahead.shift()!;
         if (b.length === 0) this.ended = true;
@@ -273,34 +301,72 @@ class NetFid implements Fid {
     return b.subarray(0, count);
   }
 
+  /**
+   * Keep the read asked for outstanding, and as many more as this file's share of the
+   * connection's budget allows: the budget over the files reading, at most READAHEAD in all.
+   */
+  private readAhead(ahead: Promise<Buffer>[]): void {
+    const sh = this.sh;
+    const share = Math.min(READAHEAD - 1, Math.floor(RA_BUDGET / (sh.readers.size + (this.unanswered === 0 ? 1 : 0))));
+    while (ahead.length === 0 || (ahead.length < READAHEAD && this.unanswered <= share && sh.extra < RA_BUDGET)) {
+      if (this.unanswered++ === 0) sh.readers.add(this);
+      else sh.extra++;
+      const r = this.f.read(0, RACOUNT);
+      const answered = (): void => {
+        if (this.ahead !== ahead) return;
+        if (--this.unanswered === 0) sh.readers.delete(this);
+        else sh.extra--;
+      };
+      r.then(answered, answered);
+      ahead.push(r);
+    }
+  }
+
+  /** Closing: reads still unanswered no longer count against the connection's budget. */
+  private dropAhead(): void {
+    if (!this.ahead) return;
+    if (this.unanswered > 0) {
+      this.sh.extra -= this.unanswered - 1;
+      this.sh.readers.delete(this);
+    }
+    this.unanswered = 0;
+    this.ahead = [];
+    this.ended = true;
+  }
+
   async write(offset: number, data: Buffer): Promise<number> {
     if (!this.behind || data.length === 0 || data.length > WINDOW) {
       await this.settled();
       await this.convSettled();
       return this.f.write(offset, data);
     }
-    while (this.inflight > 0 && this.inflight + data.length > WINDOW && this.failed === undefined) {
+    const n = data.length;
+    // Wait for room in the window, and for a message of this file's share when the write needs one.
+    for (;;) {
+      if (this.failed !== undefined) throw this.failed;
+      if (this.sh.hungup()) throw new NsError(Ehungup);
+      const room = this.inflight === 0 || this.inflight + n <= WINDOW;
+      const joins = this.inflight > 0 && n < SMALL && this.batchLen + n <= BATCH;
+      if (room && (joins || this.maySend())) break;
       await new Promise<void>((r) => this.waiters.push(r));
     }
-    if (this.failed !== undefined) throw this.failed;
-    if (this.sh.hungup()) throw new NsError(Ehungup);
-    const n = data.length;
     this.flushOthers();
     if (this.inflight > 0 && n < SMALL) {
       // Others are on their way: this one joins the batch, copied, as a TCP stack
-      // coalesces segments; the batch goes as one Twrite when full or at the turn's end.
+      // coalesces segments; the batch goes as one Twrite when full or at the turn's end,
+      // or, when this file has all the messages its share allows in flight, as one returns.
       if (this.batchLen + n > BATCH) this.flush();
       this.batch ??= Buffer.allocUnsafe(BATCH);
       data.copy(this.batch, this.batchLen);
       this.batchLen += n;
       this.inflight += n;
       this.sh.batched.add(this);
-      if (this.batchLen >= BATCH) this.flush();
+      if (this.batchLen >= BATCH && this.maySend()) this.flush();
       else if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => {
           this.flushing = false;
-          this.flush();
+          if (this.maySend()) this.flush();
         });
       }
       return n;
@@ -325,12 +391,28 @@ class NetFid implements Fid {
     this.send(data);
   }
 
+  /**
+   * Whether this file may send another Twrite now: always when it has none in flight;
+   * beyond that, out of the connection's W_BUDGET shared evenly among the files writing.
+   */
+  private maySend(): boolean {
+    if (this.msgs === 0) return true;
+    const sh = this.sh;
+    return sh.wextra < W_BUDGET && this.msgs <= Math.floor(W_BUDGET / sh.writers.size);
+  }
+
   /** One Twrite of data, counted in flight until answered and kept in its conversation's order. */
   private send(data: Buffer): void {
     const n = data.length;
+    const sh = this.sh;
     this.inflight += n;
+    if (this.msgs++ === 0) sh.writers.add(this);
+    else sh.wextra++;
     const done = (): void => {
       this.inflight -= n;
+      if (--this.msgs === 0) sh.writers.delete(this);
+      else sh.wextra--;
+      if (this.batchLen > 0 && this.maySend()) this.flush();
       for (const w of this.waiters.splice(0)) w();
     };
     const p = this.f.write(0, data).then(done, (e: unknown) => {
@@ -379,12 +461,14 @@ class NetFid implements Fid {
   }
 
   async remove(): Promise<void> {
+    this.dropAhead();
     await this.settled().catch(() => {});
     await this.convSettled();
     return this.f.remove();
   }
 
   async clunk(): Promise<void> {
+    this.dropAhead();
     await this.settled().catch(() => {});
     await this.convSettled();
     return this.f.clunk();
@@ -435,7 +519,7 @@ export class NetdLink {
           // What the system did not take yet: an empty write's callback comes after it has.
           await new Promise<void>((r) => sock.write(EMPTY, () => r()));
         };
-        const shared: Shared = { hungup: () => fs.client.hungup, sent, tails: new Map(), writes: new Set(), batched: new Set() };
+        const shared: Shared = { hungup: () => fs.client.hungup, sent, tails: new Map(), writes: new Set(), batched: new Set(), readers: new Set(), extra: 0, writers: new Set(), wextra: 0 };
         return (this.cur = { fs, roots: new Map(), shared });
       },
       (e) => {

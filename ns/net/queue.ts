@@ -12,11 +12,13 @@
  * DgramQueue keeps whole messages (UDP): a read returns one, truncated to the count, and
  * a full queue drops new messages, as an unreliable datagram service may.
  */
-import { NsError } from '../types.js';
+import { checkSignal, sleepOn } from '../sleepon.js';
+import { NsError, type Signal } from '../types.js';
 
 const EMPTY = Buffer.alloc(0);
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
+const waiter = (resolve: () => void, reject: (e: Error) => void): Waiter => ({ resolve, reject });
 
 function wake(list: Waiter[]): void {
   const ws = list.splice(0);
@@ -72,21 +74,23 @@ export class ByteQueue {
     return this.bytes < this.limit;
   }
 
-  /** Up to count bytes from the front; waits for data; empty at end of file. */
-  async get(count: number): Promise<Buffer> {
+  /** Up to count bytes from the front; waits for data; empty at end of file. A read given up (signal) takes nothing. */
+  async get(count: number, signal?: Signal): Promise<Buffer> {
     while (this.bytes === 0) {
       if (this.ended || this.closed !== null) return EMPTY;
-      await new Promise<void>((resolve, reject) => this.readers.push({ resolve, reject }));
+      await sleepOn(this.readers, waiter, signal);
     }
+    checkSignal(signal);
     return this.take(count);
   }
 
   /** Up to count bytes from the front as the chunks they are queued in; waits for data; none at end of file. */
-  async getv(count: number): Promise<Buffer[]> {
+  async getv(count: number, signal?: Signal): Promise<Buffer[]> {
     while (this.bytes === 0) {
       if (this.ended || this.closed !== null) return [];
-      await new Promise<void>((resolve, reject) => this.readers.push({ resolve, reject }));
+      await sleepOn(this.readers, waiter, signal);
     }
+    checkSignal(signal);
     const out: Buffer[] = [];
     for (let n = 0; n < count && this.bytes > 0; ) {
       const b = this.take(count - n);
@@ -173,11 +177,12 @@ export class DgramQueue {
     return true;
   }
 
-  async get(): Promise<Dgram | undefined> {
+  async get(signal?: Signal): Promise<Dgram | undefined> {
     while (this.items.length === 0) {
       if (this.closed) return undefined;
-      await new Promise<void>((resolve, reject) => this.readers.push({ resolve, reject }));
+      await sleepOn(this.readers, waiter, signal);
     }
+    checkSignal(signal);
     return this.items.shift();
   }
 

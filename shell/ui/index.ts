@@ -28,6 +28,7 @@ import { cleanPrompt, highlight, type CommandKind, type Span } from './highlight
 import { completions } from './complete.js';
 import { Jobs, statusInfo, statusText } from './status.js';
 import type { View } from './app.js';
+import { ttyIn } from '../../ns/ttyin.js';
 
 type AppModule = typeof import('./app.js');
 type Outcome = { kind: 'line'; text: string } | { kind: 'cancel' } | { kind: 'eof' };
@@ -66,6 +67,17 @@ async function loadApp(): Promise<AppModule> {
  * Node does the same for a paused stdin, but a tick later; the command may be running by
  * then.
  */
+/** Typed-ahead keys as the text a reader of the terminal would have got (Enter as \r, as typed). */
+function keysText(ks: Key[]): string {
+  let s = '';
+  for (const k of ks) {
+    if (k.name === 'insert' || k.name === 'paste') s += k.text;
+    else if (k.name === 'enter') s += '\r';
+    else if (k.name === 'tab') s += '\t';
+  }
+  return s;
+}
+
 function stdinReading(on: boolean): void {
   const stdin = process.stdin as unknown as { _handle?: { reading: boolean; readStart(): number; readStop(): number }; _readableState?: { reading: boolean } };
   const h = stdin._handle;
@@ -186,6 +198,9 @@ class Session {
     stdinReading(true);
     stdin.on('data', this.onData);
     stdin.resume();
+    // Keys typed after an in-process command's last line read (ns/ttyin.ts) are the editor's.
+    const ahead = ttyIn.take();
+    if (ahead !== '') this.onData(ahead);
   }
 
   /**
@@ -201,7 +216,11 @@ class Session {
     if (this.escTimer) clearTimeout(this.escTimer);
     stdin.pause();
     stdinReading(false);
-    this.m.interrupted = false;
+    // What was typed ahead goes to the command if it reads the terminal in-process;
+    // whatever it leaves comes back to the editor at the next hold().
+    ttyIn.give(keysText(this.typeahead));
+    this.typeahead = [];
+    this.m.root.ng.interrupted = false;
     if (this.interruptNext) {
       this.interruptNext = false;
       this.m.note('SIGINT');
@@ -413,7 +432,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
     let ended = false;
     interrupts = 0;
     try {
-      for (const l of lines) await m.compile(l.cmd)(p);
+      for (const l of lines) await m.runLine(p, m.compile(l.cmd));
       if (error) {
         await p.err(syntaxMessage(error, null));
         p.setStatus('syntax error');
@@ -422,7 +441,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
       if (e instanceof RcExit) return m.finish(e.status);
       if (!(e instanceof RcError)) throw e;
       if (e instanceof RcInterrupt) {
-        m.interrupted = false;
+        p.ng.interrupted = false;
         p.setStatus('interrupted');
         await p.err('');
         ended = true;

@@ -4,6 +4,11 @@ import { type Dir, type Fid, type FileServer, NsError, type Qid, QTDIR } from '.
 export class BlockFs implements FileServer {
   readonly waiting: Array<(b: Buffer) => void> = [];
   reads = 0;
+  /** Set: writes wait until released too. */
+  blockWrites = false;
+  writes = 0;
+  /** Set: a read that is flushed finishes at that moment with these bytes (data that arrived as the flush did). */
+  onFlush?: Buffer;
 
   async attach(): Promise<Fid> {
     return new BlockFid(this, { type: QTDIR, vers: 0, path: 0 });
@@ -32,11 +37,18 @@ class BlockFid implements Fid {
   async create(): Promise<never> {
     throw new NsError('permission denied');
   }
-  read(): Promise<Buffer> {
+  read(_o: number, _n: number, signal?: AbortSignal): Promise<Buffer> {
     this.fs.reads++;
-    return new Promise((r) => this.fs.waiting.push(r));
+    return new Promise((r) => {
+      this.fs.waiting.push(r);
+      const b = this.fs.onFlush;
+      if (b) signal?.addEventListener('abort', () => queueMicrotask(() => r(b)), { once: true });
+    });
   }
   async write(_o: number, d: Buffer): Promise<number> {
+    if (!this.fs.blockWrites) return d.length;
+    this.fs.writes++;
+    await new Promise((r) => this.fs.waiting.push(r));
     return d.length;
   }
   async stat(): Promise<Dir> {

@@ -122,6 +122,21 @@ describe('9P commands', () => {
       fs.rmdirSync(path.join(d.dir, 'sub'));
     });
 
+    it('files and directories rc makes on the mount get 644 and 755 under umask 022, as on the host', () => {
+      const old = process.umask(0o022);
+      let r;
+      try {
+        r = rc(`mount -c ${d.addr} /n/d ${d.dir}; echo x > /n/d/made; mkdir /n/d/madedir`);
+      } finally {
+        process.umask(old);
+      }
+      expect(r.err).toBe('');
+      const mode = (p: string): string => (fs.statSync(path.join(d.dir, p)).mode & 0o777).toString(8);
+      expect([mode('made'), mode('madedir')]).toEqual(['644', '755']);
+      fs.rmSync(path.join(d.dir, 'made'));
+      fs.rmdirSync(path.join(d.dir, 'madedir'));
+    });
+
     it('a tcp! mount is dialed through the namespace\'s /net: the connection is a conversation there', () => {
       const port = d.addr.split('!')[2];
       const r = rc(`mount -c ${d.addr} /n/d ${d.dir}; cat /n/d/f; cat /net/tcp/*/remote | grep -c '^127.0.0.1!'${port}'$'`);

@@ -4,12 +4,14 @@
  * files on disk, and what is put on disk must show through the mount. diod missing is
  * a failure, not a skip: .ci/run installs it.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../ns/9p/client.js';
+import { MountFs } from '../../ns/9p/mnt.js';
 import { dial } from '../../ns/9p/transport.js';
-import { OREAD } from '../../ns/types.js';
+import { DMDIR, OREAD, OWRITE } from '../../ns/types.js';
 import { cat, fails, ls, mkdir, put } from '../ns/helpers.js';
 import { conformance } from './conformance.js';
 import { startDiod, type Diod } from './diod.js';
@@ -64,6 +66,24 @@ describe('diod', () => {
     expect(await fails(ns.open('/tmp/m/made', OREAD))).toMatch(/does not exist/);
     m.client.close();
   });
+
+  it('files and directories made through the mount get the modes the umask leaves, as on the host file system', async () => {
+    const { dir, m } = await fresh();
+    const old = process.umask(0o027);
+    try {
+      // The perms rc's `>` and mkdir ask for.
+      (await m.ns.create('/tmp/m/f', OWRITE, 0o666)).close();
+      (await m.ns.create('/tmp/m/d', OREAD, DMDIR | 0o777)).close();
+      fs.writeFileSync(path.join(dir, 'host-f'), 'x', { mode: 0o666 });
+      fs.mkdirSync(path.join(dir, 'host-d'), { mode: 0o777 });
+    } finally {
+      process.umask(old);
+    }
+    const mode = (p: string): string => (fs.statSync(path.join(dir, p)).mode & 0o777).toString(8);
+    expect([mode('f'), mode('d')]).toEqual(['640', '750']);
+    expect([mode('f'), mode('d')]).toEqual([mode('host-f'), mode('host-d')]);
+    m.client.close();
+  });
 });
 
 conformance({
@@ -79,4 +99,29 @@ conformance({
       done: async () => m.client.close(),
     };
   },
+});
+
+describe('diod and the watchdog', () => {
+  it('answers the ping of a client whose open is blocked (a FIFO with no writer yet), so the connection is kept', async () => {
+    const dir = path.join(d.dir, `t${n++}`);
+    fs.mkdirSync(dir);
+    spawnSync('mkfifo', [path.join(dir, 'fifo')]);
+    const sock = await dial(d.addr);
+    const client = await Client.connect(sock, { deadline: 100 });
+    const fsrv = new MountFs(client);
+    const root = await fsrv.attach('glenda', dir);
+    const w = await root.walk(['fifo']);
+    // diod opens the FIFO in a worker, which waits there for a writer; so does the Tlopen.
+    const opened = w.fid!.open(OREAD);
+    let heard = 0;
+    sock.on('data', () => heard++);
+    // Each answered ping is something heard with the open outstanding; three span more than a deadline.
+    while (heard < 3) await new Promise((r) => setTimeout(r, 10));
+    expect(client.hungup).toBe(false);
+    const writer = fs.openSync(path.join(dir, 'fifo'), fs.constants.O_WRONLY);
+    await opened;
+    expect(client.hungup).toBe(false);
+    fs.closeSync(writer);
+    client.close();
+  });
 });

@@ -83,6 +83,45 @@ describe('9P server', () => {
     expect(await r.rpc({ type: 'Tflush', tag: 7, oldtag: 99 })).toEqual({ type: 'Rflush', tag: 7 });
   });
 
+  it('with maxTags requests waiting, it keeps reading: later ones wait their turn, and Tflush and Tclunk go ahead', async () => {
+    const b = new BlockFs();
+    const r = await peer(b, { maxTags: 4 });
+    await attach(r);
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['slow'] });
+    await r.rpc({ type: 'Topen', tag: 1, fid: 2, mode: 0 });
+    for (let t = 10; t < 14; t++) r.send({ type: 'Tread', tag: t, fid: 2, offset: 0, count: 10 });
+    r.send({ type: 'Tread', tag: 14, fid: 2, offset: 0, count: 10 });
+    r.send({ type: 'Tstat', tag: 15, fid: 1 });
+    expect(await r.rpc({ type: 'Tstat', tag: 14, fid: 1 })).toMatchObject({ type: 'Rerror', tag: 14, ename: 'tag in use' });
+    // The waiting read is flushed before it ever reached the file.
+    expect(await r.rpc({ type: 'Tflush', tag: 20, oldtag: 14 })).toEqual({ type: 'Rflush', tag: 20 });
+    expect(await r.rpc({ type: 'Tclunk', tag: 22, fid: 2 })).toEqual({ type: 'Rclunk', tag: 22 });
+    expect(b.reads).toBe(4);
+    // A read in flight flushed: its place goes to the stat that waited.
+    expect(await r.rpc({ type: 'Tflush', tag: 21, oldtag: 10 })).toEqual({ type: 'Rflush', tag: 21 });
+    expect(await r.next()).toMatchObject({ type: 'Rstat', tag: 15 });
+    b.release();
+    const rest = [await r.next(), await r.next(), await r.next()].map((f) => f?.tag).sort();
+    expect(rest).toEqual([11, 12, 13]);
+  });
+
+  it('a Tclunk of a fid that a waiting request names waits behind it, so the request still finds its fid', async () => {
+    const b = new BlockFs();
+    const r = await peer(b, { maxTags: 3 });
+    await attach(r);
+    await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: ['slow'] });
+    await r.rpc({ type: 'Topen', tag: 1, fid: 2, mode: 0 });
+    for (let t = 9; t < 12; t++) r.send({ type: 'Tread', tag: t, fid: 2, offset: 0, count: 10 });
+    r.send({ type: 'Twalk', tag: 12, fid: 1, newfid: 3, wname: [] });
+    r.send({ type: 'Tclunk', tag: 13, fid: 1 });
+    expect(await r.rpc({ type: 'Tflush', tag: 20, oldtag: 10 })).toEqual({ type: 'Rflush', tag: 20 });
+    expect(await r.next()).toEqual({ type: 'Rwalk', tag: 12, wqid: [] });
+    expect(await r.next()).toEqual({ type: 'Rclunk', tag: 13 });
+    expect(await r.rpc({ type: 'Tstat', tag: 14, fid: 3 })).toMatchObject({ type: 'Rstat', tag: 14 });
+    b.release();
+    expect([(await r.next())?.tag, (await r.next())?.tag].sort((x, y) => x! - y!)).toEqual([9, 11]);
+  });
+
   it('a flushed walk leaves no fid behind', async () => {
     const r = await peer();
     await attach(r);

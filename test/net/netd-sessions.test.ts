@@ -173,6 +173,21 @@ wait`, true);
     expect(now).not.toBe(old);
   }, 30_000);
 
+  it('one session mounts an exportfs through /net 40 times over, and every mount answers', async () => {
+    const { cwd, ns } = tempDir();
+    fs.mkdirSync(join(cwd, 'pub'));
+    fs.writeFileSync(join(cwd, 'pub', 'f'), 'hello\n');
+    start(cwd, ns, `listen1 tcp!*!5640 exportfs -r ${join(cwd, 'pub')}`);
+    const b = start(cwd, ns, `${READY}
+ready 5640
+for(i in \`{seq 1 40}) { mkdir m$i; mount -c tcp!127.0.0.1!5640 m$i || echo mount $i failed }
+for(i in \`{seq 1 40}) cat m$i/f
+echo done`);
+    expect(await b.done).toBe(0);
+    expect(b.err()).toBe('');
+    expect(b.out()).toBe('hello\n'.repeat(40) + 'done\n');
+  }, 60_000);
+
   it('--net=local and ANTS_NET=local keep /net in the session and start no daemon', async () => {
     const { cwd, ns } = tempDir();
     const a = start(cwd, ns, 'ipconfig ether /net/ether0 add 192.168.0.99 255.255.255.0; grep -c 4u /net/ipselftab');

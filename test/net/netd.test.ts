@@ -12,9 +12,11 @@ import { Kernel } from '../../ns/kernel.js';
 import { MAFTER, MREPL } from '../../ns/mount.js';
 import { closeNetd, netMode, setNetWorld } from '../../ns/net/index.js';
 import { NetDaemon } from '../../ns/net/netd.js';
+import { RA_BUDGET, W_BUDGET } from '../../ns/net/netdclient.js';
 import { NETD_PID, NETD_SOCKET } from '../../ns/net/remote.js';
 import { NetWorld } from '../../ns/net/world.js';
 import type { Namespace } from '../../ns/namespace.js';
+import type { Chan } from '../../ns/vfs.js';
 import { ORDWR } from '../../ns/types.js';
 import { ctl, fails, readFile } from './helpers.js';
 
@@ -210,6 +212,89 @@ describe('the shared /net daemon', () => {
     expect((await root.walk(['ether0', 'addr'])).qids).toHaveLength(2);
     fsrv.client.close();
   });
+
+  it('one session holds 100 conversations at once, every end reading, and each still carries data both ways', async () => {
+    const dir = srvDir();
+    const d = await daemon(dir);
+    const { ns } = await session(dir);
+    const n = 100;
+    const ann = await announce(ns, 'tcp!*!2800');
+    const ends: Array<{ data: Chan; close(): void }> = [];
+    const served = (async () => {
+      for (let i = 0; i < n; i++) {
+        const call = await listen(ns, ann.dir);
+        const data = await accept(ns, call);
+        ends.push({ data, close: () => (data.close(), call.ctl.close()) });
+      }
+    })();
+    const calls: Awaited<ReturnType<typeof dial>>[] = [];
+    for (let i = 0; i < n; i++) calls.push(await dial(ns, 'tcp!192.168.0.100!2800'));
+    await served;
+    // Every end has a read waiting at the daemon before any data moves: 200 readers on one connection.
+    const echoes = ends.map(async (e) => {
+      const b = await e.data.read(8192);
+      await e.data.write(Buffer.concat([Buffer.from('echo '), b]));
+    });
+    const waiting = calls.map((c) => c.data.read(8192));
+    while (d.requests < 2 * n) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    // One read per end, and reads ahead only as far as the connection's budget goes.
+    expect(d.requests).toBeLessThanOrEqual(2 * n + RA_BUDGET);
+    for (let i = 0; i < n; i++) await calls[i]!.data.write(Buffer.from(`call ${i}`));
+    const got = await Promise.all(waiting);
+    await Promise.all(echoes);
+    expect(got.map((b) => b.toString())).toEqual(calls.map((_, i) => `echo call ${i}`));
+    for (const c of calls) (c.data.close(), c.ctl.close());
+    for (const e of ends) e.close();
+    ann.ctl.close();
+  }, 60_000);
+
+  it('writers whose peers in the same session do not read yet hold a bounded number of Twrites at the daemon, and lose nothing', async () => {
+    const dir = srvDir();
+    const d = await daemon(dir);
+    const { ns } = await session(dir);
+    const n = 40;
+    const ann = await announce(ns, 'tcp!*!2900');
+    const ends: Array<{ data: Chan; close(): void }> = [];
+    const served = (async () => {
+      for (let i = 0; i < n; i++) {
+        const call = await listen(ns, ann.dir);
+        ends.push({ data: await accept(ns, call), close: () => call.ctl.close() });
+      }
+    })();
+    const calls: Awaited<ReturnType<typeof dial>>[] = [];
+    for (let i = 0; i < n; i++) calls.push(await dial(ns, 'tcp!192.168.0.100!2900'));
+    await served;
+    // 1.25 MiB each in writes of 32 KiB: the first MiB fills the peer's queue, the rest waits at the daemon.
+    const total = (1 << 20) + (256 << 10);
+    const written = calls.map(() => 0);
+    const writing = calls.map(async (c, i) => {
+      const piece = Buffer.alloc(32 * 1024, i);
+      for (let off = 0; off < total; off += piece.length) {
+        await c.data.write(piece);
+        written[i] += piece.length;
+      }
+      await c.data.write(Buffer.alloc(0));
+    });
+    let last = -1;
+    for (let still = 0; still < 5; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (d.requests === last && written.every((w) => w >= 1 << 20)) still++;
+      else still = 0;
+      last = d.requests;
+    }
+    expect(d.requests).toBeLessThanOrEqual(n + W_BUDGET);
+    const got = await Promise.all(ends.map(async (e) => {
+      const parts: Buffer[] = [];
+      for (let b = await e.data.read(65536); b.length > 0; b = await e.data.read(65536)) parts.push(b);
+      return Buffer.concat(parts);
+    }));
+    await Promise.all(writing);
+    got.forEach((b, i) => expect([b.length, b.equals(Buffer.alloc(total, i))]).toEqual([total, true]));
+    for (const c of calls) (c.data.close(), c.ctl.close());
+    for (const e of ends) (e.data.close(), e.close());
+    ann.ctl.close();
+  }, 60_000);
 
   it('exits when idle, removing its socket and pid file', async () => {
     const dir = srvDir();

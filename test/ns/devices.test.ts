@@ -102,7 +102,7 @@ describe('#p proc', () => {
     await ns.bind('#p', '/proc', MREPL);
     const c = k.fork(p, ['cat', "it's"]);
     expect(await ls(ns, '/proc')).toEqual([String(p.pid), String(c.pid)]);
-    expect(await ls(ns, `/proc/${c.pid}`)).toEqual(['args', 'ctl', 'fd', 'note', 'ns', 'ppid', 'status', 'wait']);
+    expect(await ls(ns, `/proc/${c.pid}`)).toEqual(['args', 'ctl', 'fd', 'note', 'notepg', 'ns', 'ppid', 'status', 'wait']);
     expect(await cat(ns, `/proc/${c.pid}/args`)).toBe("cat 'it''s'");
     expect(await cat(ns, `/proc/${c.pid}/status`)).toMatch(/^cat +glenda +Running +/);
     expect((await cat(ns, `/proc/${c.pid}/ppid`)).trim()).toBe(String(p.pid));
