@@ -654,6 +654,18 @@ const FRESH_STACK_EVERY = 32;
 let syncDepth = 0;
 const depth = new WeakMap<Proc, number>();
 
+/** eval and . nest under the same limit as function calls: f runs one level deeper. */
+export async function nested<T>(p: Proc, f: () => Promise<T>): Promise<T> {
+  const d = depth.get(p) ?? 0;
+  if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);
+  depth.set(p, d + 1);
+  try {
+    return await f();
+  } finally {
+    depth.set(p, d);
+  }
+}
+
 function callFn(p: Proc, fn: FnDef, argv: string[]): MaybePromise<void> {
   const d = depth.get(p) ?? 0;
   if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);

@@ -6,7 +6,7 @@
  */
 import type { Cmd } from './ast.js';
 import { parseLines } from './parse.js';
-import { Compiler, runArgv } from './compile.js';
+import { Compiler, nested, runArgv } from './compile.js';
 import { checkInterrupt, type Code, FdTable, type Machine, type MaybePromise, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
 import type { NoteGroup } from './notes.js';
 import { printFn, quote } from './print.js';
@@ -217,8 +217,11 @@ export class AntsMachine implements Machine, Shell {
    * eval and . : run text in p; a syntax error there is an rc error in the caller. With
    * interactive (. -i) an error ends only its own line, as at a terminal.
    */
-  async runSource(pl: ProcLike, src: string, name: string, interactive = false): Promise<void> {
-    const p = pl as Proc;
+  runSource(pl: ProcLike, src: string, name: string, interactive = false): Promise<void> {
+    return nested(pl as Proc, () => this.runSourceIn(pl as Proc, src, name, interactive));
+  }
+
+  private async runSourceIn(p: Proc, src: string, name: string, interactive: boolean): Promise<void> {
     const { lines, error } = parseLines(src);
     const prompt = (n: number) => (interactive ? p.err(p.get('prompt')[n] ?? '').then(() => {}) : undefined);
     for (const l of lines) {
