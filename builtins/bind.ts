@@ -21,8 +21,9 @@ export const bind: Builtin = async (p, argv) => {
   } catch (e) {
     const name = /'([^']*)'/.exec(e instanceof Error ? e.message : '')?.[1];
     const which = name !== undefined && resolvePath(p.cwd, old).startsWith(name) && !resolvePath(p.cwd, nw).startsWith(name) ? old : nw;
-    const msg = errstr(e, p.cwd, which);
-    if (!o.quiet) await p.err(`bind: ${which}: ${msg}`);
-    return msg;
+    // As 9front's bind: -q fails quietly and successfully, otherwise the status is `bind'.
+    if (o.quiet) return '';
+    await p.err(`bind: ${which}: ${errstr(e, p.cwd, which)}`);
+    return 'bind';
   }
 };

@@ -35,8 +35,9 @@ export const mount: Builtin = async (p, argv) => {
     await ns.mount(resolvePath(p.cwd, srv), resolvePath(p.cwd, old), o.flag, spec ?? '');
     return '';
   } catch (e) {
-    const msg = errstr(e, p.cwd, srv);
-    if (!o.quiet) await p.err(`mount: ${msg}`);
-    return msg;
+    // As 9front's mount: -q fails quietly and successfully, otherwise the status is `mount'.
+    if (o.quiet) return '';
+    await p.err(`mount: ${errstr(e, p.cwd, srv)}`);
+    return 'mount';
   }
 };

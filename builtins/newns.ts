@@ -9,9 +9,10 @@ const USAGE = 'usage: newns [-ad] [-n namespace] [cmd [args ...]]';
 
 /*
  * newns [-ad] [-n file] [cmd …] (also auth/newns): build a namespace from a namespace
- * file (namespace(6); the boot namespace when no -n), from scratch or with -a on top of
- * the current one, and run cmd in it — or, with no cmd, make it this rc's own. -d reports
- * the lines that fail (they are silent otherwise). The namespace code loads on first use.
+ * file (namespace(6); the boot namespace when no -n), from scratch or with -a on top of a
+ * copy of the current one, and run cmd in it — rc -i when there is none, as 9front's
+ * newns does. The caller's namespace never changes. -d reports the lines that fail (they
+ * are silent otherwise). The namespace code loads on first use.
  */
 export const newns: Builtin = async (p, argv, sh) => {
   let add = false;
@@ -69,14 +70,10 @@ export const newns: Builtin = async (p, argv, sh) => {
     debug: debug ? (msg: string) => void p.err(`newns: ${msg}`) : undefined,
     cwd: p.cwd,
   };
-  const r = await (add ? nsfile.addns : nsfile.newns)(p.vfs as unknown as Namespace, text, opts);
+  const cur = p.vfs as unknown as Namespace;
+  const r = add ? await nsfile.addns(cur.copy(), text, opts) : await nsfile.newns(cur, text, opts);
   const cwd = r.cwd ?? (add ? p.cwd : '/');
-  if (i >= argv.length) {
-    p.vfs = r.ns;
-    p.cwd = cwd;
-    return '';
-  }
-  return sh.runForked(p, argv.slice(i), (child) => {
+  return sh.runForked(p, i < argv.length ? argv.slice(i) : ['rc', '-i'], (child) => {
     child.vfs = r.ns;
     child.cwd = cwd;
   });

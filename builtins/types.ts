@@ -38,6 +38,11 @@ export interface Shell {
   runArgv(p: ProcLike, argv: string[], noFn: boolean): MaybePromise<void>;
   /** Parse and run text in p, as eval and . do. */
   runSource(p: ProcLike, src: string, name: string, interactive?: boolean): Promise<void>;
+  /**
+   * Run commands read from a stream as each arrives (rc reading its standard input);
+   * interactive is rc -i. Resolves to the final status.
+   */
+  runInput(p: ProcLike, read: (count: number) => Promise<Buffer>, interactive: boolean): Promise<string>;
   /** Leave the current process (exit, exec) with status; quiet skips sigexit (exec). */
   exit(status: string, quiet?: boolean): never;
   /** A function back as source, as whatis shows it. */

@@ -17,8 +17,7 @@ export const unmount: Builtin = async (p, argv) => {
     await ns.unmount(nw === undefined ? undefined : resolvePath(p.cwd, nw), resolvePath(p.cwd, old));
     return '';
   } catch (e) {
-    const msg = errstr(e, p.cwd, old);
-    await p.err(`unmount: ${old}: ${msg}`);
-    return msg;
+    await p.err(`unmount: ${old}: ${errstr(e, p.cwd, old)}`);
+    return 'unmount';
   }
 };

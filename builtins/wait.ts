@@ -1,11 +1,9 @@
-import type { Builtin } from './types.js';
+import { type Builtin, RcUsage } from './types.js';
 
 /** wait [pid]: wait for one background process, or for all; status is the last one's. */
 export const wait: Builtin = async (p, argv) => {
-  if (argv.length > 2) {
-    await p.err('Usage: wait [pid]');
-    return 'usage';
-  }
+  // A usage error is rc's error: it ends a script, as in rc.
+  if (argv.length > 2) throw new RcUsage('Usage: wait [pid]');
   if (argv.length === 2) {
     const pid = parseInt(argv[1], 10);
     const job = p.jobs.get(pid);

@@ -6,6 +6,8 @@ export const whatis: Builtin = async (p, argv, sh) => {
   if (argv.length < 2) throw new RcUsage('Usage: whatis name ...');
   let status = '';
   let out = '';
+  // rc's builtins print through rc's own output, which ignores a failed write.
+  const put = (s: string) => p.write(1, s).catch(() => {});
   for (const name of argv.slice(1)) {
     let found = false;
     const v = p.vars.get(name);
@@ -28,12 +30,12 @@ export const whatis: Builtin = async (p, argv, sh) => {
       }
     }
     if (!found) {
-      if (out) await p.write(1, out);
+      if (out) await put(out);
       out = '';
       await p.err(`${name}: not found`);
       status = 'not found';
     }
   }
-  if (out) await p.write(1, out);
+  if (out) await put(out);
   return status;
 };

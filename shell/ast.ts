@@ -58,6 +58,8 @@ export interface SyntaxErrorInfo {
   line: number;
   col: number;
   token: string;
+  /** rc's words for an error found after parsing (`if not' without if); token is then unused. */
+  message?: string;
   /** The input ended inside a construct: an interactive reader should ask for more. */
   incomplete: boolean;
 }

@@ -51,9 +51,7 @@ export class Compiler implements Runner {
   compile(c: Cmd | null): Code {
     if (c === null) return () => {};
     const code = this.compileCmd(c);
-    const iffy = c.t === 'if' || c.t === 'ifnot';
-    // Every command but if clears the if-not state; <{…} names made while a command ran
-    // go when it ends.
+    // <{…} names made while a command ran go when it ends.
     return (p) => {
       const mark = p.cleanups.length;
       let r: MaybePromise<void>;
@@ -65,10 +63,7 @@ export class Compiler implements Runner {
       }
       if (isPromise(r)) {
         return r.then(
-          () => {
-            runCleanups(p, mark);
-            if (!iffy) p.ifState = 0;
-          },
+          () => runCleanups(p, mark),
           (e) => {
             runCleanups(p, mark);
             throw e;
@@ -76,7 +71,6 @@ export class Compiler implements Runner {
         );
       }
       if (p.cleanups.length > mark) runCleanups(p, mark);
-      if (!iffy) p.ifState = 0;
     };
   }
 
@@ -150,32 +144,23 @@ export class Compiler implements Runner {
       }
       case 'assign':
         return this.assign(c);
+      // rc's if-not flag: an if sets it once its condition has run and clears it only when
+      // its body runs; if not runs its body when the flag is set and leaves the flag alone,
+      // so `if not if(…) a; if not b' chains. Which if an if not belongs to is checked when
+      // it is parsed (parse.ts).
       case 'if': {
         const cond = this.cond(c.cond);
         const body = this.compile(c.body);
-        const taken = (p: Proc) => void (p.ifState = 1);
         const rest = (p: Proc): MaybePromise<void> => {
-          if (!truthy(p.status)) {
-            p.ifState = 2;
-            return;
-          }
-          const r = body(p);
-          if (isPromise(r)) return r.then(() => taken(p));
           p.ifState = 1;
+          if (!truthy(p.status)) return;
+          return after(body(p), () => void (p.ifState = 0));
         };
-        return (p) => {
-          const r = cond(p);
-          return isPromise(r) ? r.then(() => rest(p)) : rest(p);
-        };
+        return (p) => after(cond(p), () => rest(p));
       }
       case 'ifnot': {
         const body = this.compile(c.body);
-        return (p) => {
-          const s = p.ifState;
-          p.ifState = 0;
-          if (s === 0) throw new RcError("`if not' does not follow `if(...)'");
-          if (s === 2) return after(body(p), () => void (p.ifState = 0));
-        };
+        return (p) => (p.ifState ? body(p) : undefined);
       }
       case 'for':
         return this.forLoop(c.v, c.list, this.compile(c.body));
@@ -226,11 +211,11 @@ export class Compiler implements Runner {
     const ns = compileList(names, this);
     const code = body === undefined ? null : this.compile(body);
     const define = (p: Proc, list: string[]) => {
+      // Defining or deleting a function leaves $status alone, as in rc.
       for (const n of list) {
         if (code === null) p.fns.delete(n);
         else p.fns.set(n, { name: n, body: body ?? null, code });
       }
-      p.setStatus('');
     };
     return (p) => {
       const list = ns(p);
@@ -288,7 +273,6 @@ export class Compiler implements Runner {
       }
       return { pats: null, code: this.compile(c) };
     });
-    const leading = arms.length === 0 || arms[0].pats !== null;
     const run = (p: Proc, s: string, i: number, on: boolean): MaybePromise<void> => {
       for (; i < arms.length; i++) {
         const a = arms[i];
@@ -310,7 +294,6 @@ export class Compiler implements Runner {
       }
     };
     return (p) => {
-      if (!leading) throw new RcError('case missing in switch');
       return then(subj(p), (s) => run(p, s.length === 1 ? s[0] : s.join(' '), 0, false)) as MaybePromise<void>;
     };
   }
@@ -335,29 +318,6 @@ export class Compiler implements Runner {
       cur = cur.cmd;
     }
     const body = cur ? this.compile(cur) : null;
-    const names = (p: Proc): MaybePromise<string[]> => {
-      const out: string[] = [];
-      for (const s of sets) {
-        if (typeof s.name === 'string') {
-          out.push(s.name);
-          continue;
-        }
-        const v = s.name(p);
-        if (isPromise(v)) return namesAsync(p);
-        if (v.length !== 1) throw new RcError('variable name not singleton!');
-        out.push(v[0]);
-      }
-      return out;
-    };
-    const namesAsync = async (p: Proc): Promise<string[]> => {
-      const out: string[] = [];
-      for (const s of sets) {
-        const v = typeof s.name === 'string' ? [s.name] : await s.name(p);
-        if (v.length !== 1) throw new RcError('variable name not singleton!');
-        out.push(v[0]);
-      }
-      return out;
-    };
     if (!body && sets.length === 1 && typeof sets[0].name === 'string' && !sets[0].append) {
       const name = sets[0].name;
       const value = sets[0].value;
@@ -368,47 +328,55 @@ export class Compiler implements Runner {
         p.set(name, v);
       };
     }
-    if (!body) {
-      // Plain assignment: evaluate all values first, then assign (rc's order).
-      if (sets.length === 1 && sets[0].append && typeof sets[0].name === 'string') {
-        const { name, append } = sets[0] as { name: string; append: Ex };
-        return (p) => {
-          const tail = append(p);
-          if (isPromise(tail)) return tail.then((t) => void p.append(name, t));
-          p.append(name, tail);
-        };
-      }
-      return (p) =>
-        then(names(p), (ns) =>
-          then(evalAll(p, sets.map((s) => s.value)), (vals) => {
-            for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
-          }),
-        ) as MaybePromise<void>;
+    if (!body && sets.length === 1 && sets[0].append && typeof sets[0].name === 'string') {
+      const { name, append } = sets[0] as { name: string; append: Ex };
+      return (p) => {
+        const tail = append(p);
+        if (isPromise(tail)) return tail.then((t) => void p.append(name, t));
+        p.append(name, tail);
+      };
     }
+    // Each name is assigned in turn, left to right, as rc's code does: a=1 b=$a gives b 1.
+    // For a command, saved holds the values to put back after it.
+    const assignOne = (p: Proc, i: number, saved: [string, string[] | null][] | null): MaybePromise<void> => {
+      const s = sets[i];
+      const set = (nv: string[] | string, v: string[]) => {
+        const n = typeof nv === 'string' ? nv : singleName(nv);
+        if (saved) saved.push([n, p.vars.has(n) ? p.get(n) : null]);
+        p.set(n, v);
+      };
+      return then(typeof s.name === 'string' ? s.name : s.name(p), (nv) => then(s.value(p), (v) => set(nv, v)));
+    };
+    const assignFrom = (p: Proc, i: number, saved: [string, string[] | null][] | null): MaybePromise<void> => {
+      for (; i < sets.length; i++) {
+        const r = assignOne(p, i, saved);
+        if (isPromise(r)) {
+          const next = i + 1;
+          return r.then(() => assignFrom(p, next, saved));
+        }
+      }
+    };
+    if (!body) return (p) => assignFrom(p, 0, null);
     // Local assignment: the values hold for the command only.
-    return (p) =>
-      then(names(p), (ns) =>
-        then(evalAll(p, sets.map((s) => s.value)), (vals) => {
-          const saved = ns.map((n) => (p.vars.has(n) ? p.get(n) : null));
-          for (let i = 0; i < ns.length; i++) p.set(ns[i], vals[i] as string[]);
-          const restore = () => {
-            for (let i = ns.length - 1; i >= 0; i--) {
-              const s = saved[i];
-              if (s === null) p.unset(ns[i]);
-              else p.set(ns[i], s);
-            }
-          };
-          let r: MaybePromise<void>;
-          try {
-            r = body(p);
-          } catch (e) {
-            restore();
-            throw e;
-          }
-          if (isPromise(r)) return r.finally(restore);
-          restore();
-        }),
-      ) as MaybePromise<void>;
+    return (p) => {
+      const saved: [string, string[] | null][] = [];
+      const restore = () => {
+        for (let i = saved.length - 1; i >= 0; i--) {
+          const [n, s] = saved[i];
+          if (s === null) p.unset(n);
+          else p.set(n, s);
+        }
+      };
+      let r: MaybePromise<void>;
+      try {
+        r = after(assignFrom(p, 0, saved), () => body(p));
+      } catch (e) {
+        restore();
+        throw e;
+      }
+      if (isPromise(r)) return r.finally(restore);
+      restore();
+    };
   }
 
   private withRedirs(steps: RedirStep[], body: Code): Code {
@@ -565,6 +533,11 @@ function then<T, U>(x: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybeProm
   return isPromise(x) ? x.then(f) : f(x);
 }
 
+function singleName(v: string[]): string {
+  if (v.length !== 1) throw new RcError('variable name not singleton!');
+  return v[0];
+}
+
 function runCleanups(p: Proc, mark: number): void {
   for (const f of p.cleanups.splice(mark)) f();
 }
@@ -572,22 +545,6 @@ function runCleanups(p: Proc, mark: number): void {
 /** Let the event loop run (signals, I/O) in the middle of a long loop, then check for an interrupt. */
 function yieldNow(p: Proc): Promise<void> {
   return new Promise<void>((res) => setImmediate(res)).then(() => checkInterrupt(p));
-}
-
-function evalAll(p: Proc, exs: Ex[]): MaybePromise<string[][]> {
-  const out: string[][] = [];
-  for (let i = 0; i < exs.length; i++) {
-    const v = exs[i](p);
-    if (isPromise(v)) {
-      return (async () => {
-        out.push(await v);
-        for (let j = i + 1; j < exs.length; j++) out.push(await exs[j](p));
-        return out;
-      })();
-    }
-    out.push(v);
-  }
-  return out;
 }
 
 /** Run argv as a command in p: function, builtin, then $path (rc's order). */
@@ -685,19 +642,51 @@ function checkE(p: Proc, s: string): void {
   if (p.inCond === 0 && p.flags.has('e') && !truthy(s)) throw new RcExit(s);
 }
 
+/**
+ * Function calls nest in rc as deep as memory allows (9base manages 10000); here a call
+ * that would run on an already deep JS stack continues in a microtask, on a fresh stack,
+ * so recursion is bounded by MAX_DEPTH calls and never by the JS stack. syncDepth counts
+ * the calls now on the JS stack (a call that returned a Promise has left it); depth
+ * counts each proc's calls not yet finished.
+ */
+const MAX_DEPTH = 10000;
+const FRESH_STACK_EVERY = 32;
+let syncDepth = 0;
+const depth = new WeakMap<Proc, number>();
+
+/** eval and . nest under the same limit as function calls: f runs one level deeper. */
+export async function nested<T>(p: Proc, f: () => Promise<T>): Promise<T> {
+  const d = depth.get(p) ?? 0;
+  if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);
+  depth.set(p, d + 1);
+  try {
+    return await f();
+  } finally {
+    depth.set(p, d);
+  }
+}
+
 function callFn(p: Proc, fn: FnDef, argv: string[]): MaybePromise<void> {
+  const d = depth.get(p) ?? 0;
+  if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);
+  if (syncDepth >= FRESH_STACK_EVERY) return Promise.resolve().then(() => callFn(p, fn, argv));
   const saved = p.vars.has('*') ? p.get('*') : null;
   p.set('*', argv.slice(1));
+  depth.set(p, d + 1);
   const restore = () => {
+    depth.set(p, d);
     if (saved === null) p.unset('*');
     else p.set('*', saved);
   };
   let r: MaybePromise<void>;
+  syncDepth++;
   try {
     r = fn.code(p);
   } catch (e) {
     restore();
     throw e;
+  } finally {
+    syncDepth--;
   }
   if (isPromise(r)) return r.finally(restore);
   restore();

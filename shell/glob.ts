@@ -1,5 +1,6 @@
 /*
- * rc patterns: * ? [class] [~class], for ~, switch cases and file-name globbing.
+ * rc patterns: * ? [class] [~class], for ~, switch cases and file-name globbing (rc's
+ * rules for classes, matchClass below).
  *
  * A pattern string marks characters that came from quotes or variables (which never
  * match as metacharacters) by a preceding backslash; rc itself has no backslash escapes,
@@ -80,14 +81,7 @@ function matchAt(s: string, si: number, p: string, pi: number, path: boolean): b
     }
     if (c === '[') {
       const r = matchClass(s[si], p, pi + 1);
-      if (r === null) {
-        // An unclosed class matches a literal '['.
-        if (s[si] !== '[') return false;
-        si++;
-        pi++;
-        continue;
-      }
-      if (!r.ok || (path && s[si] === '/')) return false;
+      if (r === null || !r.ok || (path && s[si] === '/')) return false;
       si++;
       pi = r.next;
       continue;
@@ -101,6 +95,12 @@ function matchAt(s: string, si: number, p: string, pi: number, path: boolean): b
   return si === s.length;
 }
 
+/**
+ * rc's classes, which are not POSIX's: [~…] negates; a ] ends the class wherever it stands,
+ * so [] is empty and [~] matches any character; a range takes any character after its -
+ * (even ]) and a reversed range is swapped; a class with no closing ] matches nothing.
+ * Gives null for an unclosed class.
+ */
 function matchClass(ch: string, p: string, pi: number): { ok: boolean; next: number } | null {
   let neg = false;
   if (p[pi] === '~') {
@@ -108,24 +108,21 @@ function matchClass(ch: string, p: string, pi: number): { ok: boolean; next: num
     pi++;
   }
   let ok = false;
-  let first = true;
-  while (pi < p.length && (p[pi] !== ']' || first)) {
-    first = false;
-    let lo = p[pi];
-    if (lo === '\\' && pi + 1 < p.length) lo = p[++pi];
-    pi++;
-    let hi = lo;
-    if (p[pi] === '-' && pi + 1 < p.length && p[pi + 1] !== ']') {
-      hi = p[pi + 1];
-      if (hi === '\\' && pi + 2 < p.length) {
-        hi = p[pi + 2];
-        pi++;
-      }
-      pi += 2;
-    }
-    if (lo <= ch && ch <= hi) ok = true;
+  const take = (): string => {
+    if (p[pi] === '\\' && pi + 1 < p.length) pi++;
+    return p[pi++];
+  };
+  for (;;) {
+    if (pi >= p.length) return null;
+    if (p[pi] === ']') break;
+    let lo = take();
+    if (p[pi] === '-' && pi + 1 < p.length) {
+      pi++;
+      let hi = take();
+      if (lo > hi) [lo, hi] = [hi, lo];
+      if (lo <= ch && ch <= hi) ok = true;
+    } else if (lo === ch) ok = true;
   }
-  if (pi >= p.length) return null;
   return { ok: ok !== neg, next: pi + 1 };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Cmd } from './ast.js';
 import { parseLines } from './parse.js';
-import { Compiler, runArgv } from './compile.js';
+import { Compiler, nested, runArgv } from './compile.js';
 import { checkInterrupt, type Code, FdTable, type Machine, type MaybePromise, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
 import type { NoteGroup } from './notes.js';
 import { printFn, quote } from './print.js';
@@ -19,6 +19,7 @@ import { settleNetd } from '../ns/net/devices.js';
 import type { KProc } from '../ns/proc.js';
 import type { SyntaxErrorInfo } from './ast.js';
 import { ProcEnv } from './kenv.js';
+import { runInput, streamLines } from './input.js';
 
 export interface MachineOptions {
   vfs: Vfs;
@@ -218,8 +219,11 @@ export class AntsMachine implements Machine, Shell {
    * eval and . : run text in p; a syntax error there is an rc error in the caller. With
    * interactive (. -i) an error ends only its own line, as at a terminal.
    */
-  async runSource(pl: ProcLike, src: string, name: string, interactive = false): Promise<void> {
-    const p = pl as Proc;
+  runSource(pl: ProcLike, src: string, name: string, interactive = false): Promise<void> {
+    return nested(pl as Proc, () => this.runSourceIn(pl as Proc, src, name, interactive));
+  }
+
+  private async runSourceIn(p: Proc, src: string, name: string, interactive: boolean): Promise<void> {
     const { lines, error } = parseLines(src);
     const prompt = (n: number) => (interactive ? p.err(p.get('prompt')[n] ?? '').then(() => {}) : undefined);
     for (const l of lines) {
@@ -245,6 +249,10 @@ export class AntsMachine implements Machine, Shell {
     }
   }
 
+  runInput(pl: ProcLike, read: (count: number) => Promise<Buffer>, interactive: boolean): Promise<string> {
+    return runInput(this, pl as Proc, streamLines(read), { interactive, top: false });
+  }
+
   /**
    * Run a script at top level. Errors end a non-interactive shell (status 1, as rc);
    * exit ends it with its status. Resolves to the final status.
@@ -268,13 +276,15 @@ export class AntsMachine implements Machine, Shell {
           }
           await p.err(e.display());
           p.setStatus(e.message);
-          if (!this.interactive) return await this.finish('1');
+          // An error ends a script without sigexit, as in rc (sigexit is for the end of
+          // input, exit and a syntax error).
+          if (!this.interactive) return '1';
         }
       }
       if (error) {
         await p.err(syntaxMessage(error, name));
         p.setStatus('syntax error');
-        return await this.finish('1');
+        return await this.finish('syntax error');
       }
     } catch (e) {
       if (e instanceof RcExit) return e.quiet ? e.status : await this.finish(e.status);
@@ -328,7 +338,7 @@ export class AntsMachine implements Machine, Shell {
 
 export function syntaxMessage(e: SyntaxErrorInfo, file: string | null): string {
   const where = file === null ? `line ${e.line}:${e.col}` : `${file}:${e.line}:${e.col}`;
-  return `rc: ${where}: token ${e.token}: syntax error`;
+  return `rc: ${where}: ${e.message ?? `token ${e.token}: syntax error`}`;
 }
 
 /**

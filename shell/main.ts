@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import { AntsMachine, exitCode } from './machine.js';
 import { FdTable } from './proc.js';
+import { runInput, streamLines } from './input.js';
 import { HostVfs, stdioChan } from '../ns/hostvfs.js';
 import type { Vfs } from '../ns/vfs.js';
 // The kernel is the default, so it is in the first chunk: a dynamic import would cost
@@ -103,25 +104,6 @@ function stdinIsTTY(): boolean {
   }
   if (st.isFile() || (process.platform === 'linux' && st.isCharacterDevice() && (Math.floor(st.rdev / 256) & 0xfff) === 1)) return false;
   return process.stdin.isTTY === true;
-}
-
-function readAll(fd: number): string {
-  const chunks: Buffer[] = [];
-  const buf = Buffer.allocUnsafe(65536);
-  for (;;) {
-    let n: number;
-    try {
-      n = fs.readSync(fd, buf, 0, buf.length, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EOF') break;
-      throw e;
-    }
-    if (n === 0) break;
-    chunks.push(Buffer.from(buf.subarray(0, n)));
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -247,7 +229,9 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       p.set('0', ['ants-rc']);
       p.set('*', a.args);
-      status = await m.runScript(readAll(0), null);
+      // A script on standard input runs a command at a time as it arrives.
+      const stdin = fds.get(0)!;
+      status = await runInput(m, p, streamLines((n) => stdin.read(n)), { interactive: false, top: true });
     }
     await m.drain();
     // What the session wrote to the shared /net reaches the daemon before the program goes.

@@ -11,6 +11,9 @@ export { quote, printVar };
 
 const KEYWORDS = new Set(['for', 'in', 'while', 'if', 'not', 'switch', 'fn', '~', '!', '@']);
 
+/** What rc's lexer reads after $ as a name: a word character, then name characters. */
+const NAME = /^[^\s#;&|^$=`'{}()<>\\"][^\x00-\x20!"#$%&'()+,\-./:;<=>?@[\\\]^`{|}~\x7f]*$/;
+
 class Printer {
   /** Here-document bodies waiting for the end of the current line. */
   private here: string[] = [];
@@ -37,8 +40,10 @@ class Printer {
     }
   }
 
+  /** A variable's name: text that $ reads as one name prints bare, other text quoted. */
   private name(w: Word): string {
-    return this.word(w);
+    if (w.t !== 'lit') return this.word(w);
+    return NAME.test(w.s) && (!w.q || quote(w.s) === w.s) ? w.s : "'" + w.s.replace(/'/g, "''") + "'";
   }
 
   redir(r: Redir): string {

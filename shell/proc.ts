@@ -16,7 +16,7 @@ import type { Namespace } from '../ns/namespace.js';
 import type { Cmd } from './ast.js';
 import { NoteGroup } from './notes.js';
 import { turnDue, yieldTurn } from '../ns/turn.js';
-import { Eintr } from '../ns/errors.js';
+import { Eintr, Ebadfd } from '../ns/errors.js';
 import { NsError } from '../ns/types.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -189,7 +189,9 @@ export class Proc {
   pid: number;
   ppid: number;
   status = '';
-  /** 0: last command was not an if; 1: an if whose condition held; 2: one whose did not. */
+  /** status=(a b …) keeps its list; status is then its first word, as rc reads it. */
+  private statusList: { of: string; words: string[] } | null = null;
+  /** rc's if-not flag: 1 from an if's condition until its body has run (compile.ts). */
   ifState = 0;
   /** Depth of conditions being evaluated (if, while, && ||, !): -e does not fire there. */
   inCond = 0;
@@ -366,7 +368,7 @@ export class Proc {
 
   /** get() for a reader that looks and lets go ($#x, $"x): the array stays extendable. */
   peek(name: string): string[] {
-    if (name === 'status') return [this.status];
+    if (name === 'status') return this.statusList?.of === this.status ? this.statusList.words : [this.status];
     // $1, $2 … always index $*; $0 is a variable of its own.
     if (isPositional(name)) {
       const n = parseInt(name, 10);
@@ -379,7 +381,8 @@ export class Proc {
 
   set(name: string, value: string[], owned = false): void {
     if (name === 'status') {
-      this.status = value.join(' ');
+      this.status = value[0] ?? '';
+      this.statusList = value.length === 1 ? null : { of: this.status, words: value };
       return;
     }
     const v = this.vars.get(name);
@@ -419,6 +422,7 @@ export class Proc {
 
   setStatus(s: string): void {
     this.status = s;
+    this.statusList = null;
   }
 
   /**
@@ -430,10 +434,10 @@ export class Proc {
     if (this.signal.aborted) throw new NsError(Eintr);
   }
 
-  /** Write text to one of this proc's descriptors. */
+  /** Write text to one of this proc's descriptors; a closed one fails, as write(2) does. */
   async write(fd: number, text: string | Buffer): Promise<void> {
     const c = this.fds.get(fd);
-    if (!c) return;
+    if (!c) throw new NsError(Ebadfd);
     await this.syscall();
     await c.write(typeof text === 'string' ? Buffer.from(text) : text);
   }

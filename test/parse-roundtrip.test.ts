@@ -33,6 +33,12 @@ function words(depth: number): fc.Arbitrary<Word> {
       .tuple(name, fc.array(fc.constantFrom('1', '2-', '1-3'), { minLength: 1, maxLength: 2 }))
       .map(([n, sub]) => ({ t: 'var', name: { t: 'lit', s: n, q: false }, sub: sub.map((s) => ({ t: 'lit', s, q: false })) }) as Word),
     simpleCmd(0).map((body) => ({ t: 'bq', sep: null, body }) as Word),
+    // $ applied to any word: a quoted name, a computed name $(…), $`{…}.
+    anyText.map((s) => ({ t: 'var', name: { t: 'lit', s, q: true }, sub: null }) as Word),
+    fc.tuple(fc.constantFrom('var', 'count', 'flat'), fc.array(w, { minLength: 1, maxLength: 2 })).map(
+      ([t, items]) => (t === 'var' ? { t, name: { t: 'list', items }, sub: null } : { t, name: { t: 'list', items } }) as Word,
+    ),
+    simpleCmd(0).map((body) => ({ t: 'var', name: { t: 'bq', sep: null, body }, sub: null }) as Word),
     fc.tuple(fc.constantFrom<'<' | '>'>('<', '>'), simpleCmd(0)).map(([dir, body]) => ({ t: 'pipefd', dir, body }) as Word),
   );
 }
@@ -136,7 +142,7 @@ describe('print then parse', () => {
     fc.assert(
       fc.property(stmts(3), (tree) => {
         const text = printCmd(tree);
-        const back = parse(text);
+        const back = parse(text, false);
         const again = back.length === 0 ? null : back.length === 1 ? back[0] : { t: 'seq', cmds: back };
         expect(norm(again)).toEqual(norm(tree));
       }),
@@ -148,7 +154,7 @@ describe('print then parse', () => {
     fc.assert(
       fc.property(stmts(3), (tree) => {
         const once = printCmd(tree);
-        const b = parse(once);
+        const b = parse(once, false);
         const twice = printCmd(b.length === 1 ? b[0] : b.length === 0 ? null : { t: 'seq', cmds: b });
         expect(twice).toBe(once);
       }),

@@ -33,6 +33,19 @@ describe('lexical rules', () => {
   test('a word stuck to ( is an error, as rc\'s SUB token', () => {
     expect(() => parse('echo a(b)')).toThrow(RcSyntaxError);
   });
+  test('so is a quoted word or an argument keyword stuck to (', () => {
+    expect(() => parse("echo 'a'(b)")).toThrow(RcSyntaxError);
+    expect(() => parse('echo for(x)')).toThrow(RcSyntaxError);
+  });
+  test('$ takes any word: $(w), $`{…}, $ before a non-name character', () => {
+    expect(show('echo $(n$i) $`{echo x} $% $-x $x.c $"(a)')).toBe('echo $(n^$i) $`{echo x} $% $-x $x^.c $"(a)');
+  });
+  test('a bad fd spec is an error, never a word', () => {
+    for (const s of ['echo >[x]f', 'echo >[ 1 ]f', 'echo |[1=] cat', 'cat <<[x]E\nE\n']) expect(() => parse(s), s).toThrow(RcSyntaxError);
+  });
+  test('! and @ may stand before an empty command', () => {
+    expect(parse('! ; @')).toMatchObject([{ t: 'seq', cmds: [{ t: 'not' }, { t: 'subshell' }] }]);
+  });
   test('# starts a comment even inside a word; $# counts', () => {
     expect(show('echo a#b')).toBe('echo a');
     expect(show('echo $#x')).toBe('echo $#x');

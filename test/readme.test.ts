@@ -48,7 +48,7 @@ export function rcBlocks(file: string, text: string): Block[] {
       if (!lines[j].startsWith('% ')) throw new Error(`${file}:${j + 1}: output with no command before it`);
       const ex: Example = { line: j + 1, input: lines[j].slice(2) + '\n', output: [] };
       j++;
-      while (j < lines.length && lines[j].trim() !== '```' && parseLines(ex.input).more) ex.input += lines[j++] + '\n';
+      while (j < lines.length && lines[j].trim() !== '```' && needsMore(ex.input)) ex.input += lines[j++] + '\n';
       while (j < lines.length && lines[j].trim() !== '```' && !lines[j].startsWith('% ')) ex.output.push(lines[j++]);
       const skip = /#\s*not run:\s*(.*)$/.exec(ex.input.split('\n')[0]);
       if (skip) ex.notRun = skip[1];
@@ -155,3 +155,9 @@ test('the README convention: commands, continuation lines, output, placeholders,
   expect(shownToRegExp('--rw- M <n> <user> 3 <date> /h/<home>/<…>\n', '/h').test('--rw- M 12 glenda 3 Nov  3 10:00 /h//h/a b\n')).toBe(true);
   expect(shownToRegExp('<pid>\n', '/h').test('1 2\n')).toBe(false);
 });
+
+/** The input stops inside a command or a here document: a reader asks for more. */
+function needsMore(text: string): boolean {
+  const p = parseLines(text);
+  return (p.error?.incomplete ?? false) || (!p.error && (p.openHeredoc === true || text.endsWith('\\\n')));
+}

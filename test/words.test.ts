@@ -49,8 +49,15 @@ describe('patterns', () => {
     expect(match('x.c', p)).toBe(false);
     expect(unescapePat(p)).toBe('*.c');
   });
-  test('an unclosed class is a literal [', () => {
-    expect(match('[a', '[a')).toBe(true);
+  test('an unclosed class matches nothing, as in rc', () => {
+    expect(match('[a', '[a')).toBe(false);
+    expect(match('a', '[a')).toBe(false);
+  });
+  test("rc's classes: reversed ranges swap, ] ends a class anywhere, [~] is any character", () => {
+    expect(match('m', '[z-a]')).toBe(true);
+    expect(match(']', '[]x]')).toBe(false);
+    expect(match('b', '[~]')).toBe(true);
+    expect(match('x', '[x-]]')).toBe(true);
   });
 });
 

@@ -406,6 +406,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
   // Counted beside shell/main.ts's handler, which gives interrupts to the machine.
   let interrupts = 0;
   process.on('SIGINT', () => interrupts++);
+  let ifst = { iflast: false };
   for (;;) {
     const o = await s.edit(pending !== '');
     if (o.kind === 'eof') {
@@ -417,11 +418,14 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
       continue;
     }
     const text = pending + o.text + '\n';
-    const { lines, error, more } = parseLines(text);
-    if (more) {
+    // Whether the last line was an if carries to the next, for its if not (parse.ts).
+    const st = { ...ifst };
+    const { lines, error, openHeredoc } = parseLines(text, st);
+    if ((error && error.incomplete) || (!error && (openHeredoc || text.endsWith('\\\n')))) {
       pending = text;
       continue;
     }
+    ifst = st;
     pending = '';
     s.history.add(text);
     s.release();

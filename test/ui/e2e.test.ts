@@ -96,6 +96,26 @@ describe.skipIf(!built)('ants-rc on a terminal', () => {
     await s.waitFor(row(';'));
   });
 
+  it('continues a here document and a backslash-newline with $prompt(2), and if not follows an if on the line before', async () => {
+    const s = start();
+    await s.waitFor(emptyPrompt);
+    await s.type("prompt=('; ' '>> ')", ENTER);
+    await s.waitFor(row(';'));
+    await s.type('cat <<EOF', ENTER);
+    await s.waitFor(row('>>'));
+    await s.type('here text', ENTER);
+    await s.waitFor(row('>> here text'));
+    await s.type('EOF', ENTER);
+    await s.waitFor(row('here text'));
+    await s.type('echo joined \\', ENTER);
+    await s.waitFor(row('>>'));
+    await s.type('line', ENTER);
+    await s.waitFor(row('joined line'));
+    await s.type('if(false) echo no', ENTER);
+    await s.type('if not echo otherwise', ENTER);
+    await s.waitFor(row('otherwise'));
+  });
+
   it('Ctrl-C stops a host program (sleep 100) and gives a prompt; the shell lives on', async () => {
     const s = start();
     await s.waitFor(emptyPrompt);
