@@ -31,6 +31,8 @@ export interface ProcLike {
   setFd(fd: number, chan: Chan): void;
   /** Aborted when the user interrupts (never for a background proc): blocking commands race it. */
   readonly signal: AbortSignal;
+  /** A system call's entry: a pending note lands here (`interrupted`) and the event loop gets its turn. */
+  syscall(): Promise<void>;
 }
 
 export interface Shell {

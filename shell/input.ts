@@ -104,6 +104,12 @@ export async function runInput(m: AntsMachine, p: Proc, nextLine: () => Promise<
           break;
         }
       }
+      // An interrupt that ended a command without unwinding the line (it came back with
+      // status interrupted) is spent: the next line is not for it.
+      if (o.interactive && p.ng.interrupted) {
+        p.ng.interrupted = false;
+        await p.err('');
+      }
       if (error) {
         await p.err(syntaxMessage({ ...error, line: error.line + base }, null));
         p.setStatus('syntax error');

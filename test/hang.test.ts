@@ -52,7 +52,7 @@ async function until(test: () => boolean, ms = 10_000): Promise<void> {
 
 describe.skipIf(!built)('batch ants-rc takes signals while in-process work never waits', () => {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    for (const cmd of ['echo go; cat /dev/zero | wc -c', 'echo go; seq 1 100000000 | wc -l', 'echo go; while(true) x=1']) {
+    for (const cmd of ['echo go; cat /dev/zero | wc -c', 'echo go; seq 1 100000000 | wc -l', 'echo go; while(true) x=1', 'echo go; wc -c /dev/zero']) {
       it(`${sig} ends ${cmd}`, async () => {
         let pid = 0;
         let out = () => '';
@@ -99,4 +99,25 @@ describe.skipIf(!built)('batch ants-rc takes signals while in-process work never
       expect(done.code).not.toBe(0);
     });
   }
+});
+
+describe.skipIf(!built)('interrupts belong to note groups', () => {
+  it('SIGINT stops the foreground line of rc -i; its background job lives on', async () => {
+    // rc -i on a pipe: one command at a time as the input arrives.
+    const child = spawn(process.execPath, [BIN, '-i'], { env: { ...process.env, ANTS_NET: 'local' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+    child.stderr.on('data', () => {});
+    const exited = new Promise<void>((res) => child.on('exit', () => res()));
+    child.stdin.write('{ sleep 1; echo bg lived } &\n');
+    child.stdin.write('echo fg; cat /dev/zero | wc -c\n');
+    await until(() => text.includes('fg'));
+    await later(200);
+    process.kill(child.pid!, 'SIGINT');
+    child.stdin.write('echo after $status\n');
+    await until(() => text.includes('after interrupted'));
+    await until(() => text.includes('bg lived'));
+    child.stdin.end();
+    await exited;
+  });
 });

@@ -125,8 +125,35 @@ export const errText = (e: unknown): string => (e instanceof Error ? e.message :
 /** Is e the error of a write to a pipe whose reader is gone? */
 export const closedPipe = (e: unknown): boolean => errText(e) === Eclosedpipe;
 
-export function open(p: ProcLike, name: string, mode = OREAD): Promise<Chan> {
-  return p.vfs.open(abs(p, name), mode);
+/**
+ * Open a file for a command. Its reads and writes are the command's system calls, as
+ * Proc.read and Proc.write are: a note lands at each, and a loop over a file that never
+ * waits (wc -c /dev/zero) still lets the event loop run.
+ */
+export async function open(p: ProcLike, name: string, mode = OREAD): Promise<Chan> {
+  return syscalls(p, await p.vfs.open(abs(p, name), mode));
+}
+
+function syscalls(p: ProcLike, c: Chan): Chan {
+  return {
+    path: c.path,
+    get hostFd() {
+      return c.hostFd;
+    },
+    read: async (n) => {
+      await p.syscall();
+      return c.read(n, p.signal);
+    },
+    write: async (b) => {
+      await p.syscall();
+      return c.write(b);
+    },
+    close: () => c.close(),
+    ...(c.pread && { pread: c.pread.bind(c) }),
+    ...(c.pwrite && { pwrite: c.pwrite.bind(c) }),
+    ...(c.unread && { unread: c.unread.bind(c) }),
+    ...(c.ready && { ready: c.ready.bind(c) }),
+  };
 }
 
 export function stat(p: ProcLike, name: string): Promise<Dir> {
@@ -221,10 +248,13 @@ export function basename(path: string): string {
  */
 export function cmd(name: string, body: (p: ProcLike, argv: string[], sh: Shell) => Promise<string>): Builtin {
   return async (p, argv, sh) => {
+    // A command that failed because a note interrupted it ends `interrupted`, whatever
+    // it would have called the failure (the status word a host program gets from SIGINT).
+    const stopped = (s: string): string => (s !== '' && p.signal.aborted ? 'interrupted' : s);
     try {
-      return await body(p, argv, sh);
+      return stopped(await body(p, argv, sh));
     } catch (e) {
-      if (e instanceof Exit) return e.status;
+      if (e instanceof Exit) return stopped(e.status);
       // The interpreter's own control flow (exit in a nested rc) is not an error to print.
       if (!(e instanceof Error)) throw e;
       if (p.signal.aborted) return 'interrupted';
