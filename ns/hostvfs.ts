@@ -217,9 +217,9 @@ export function stdioChan(fd: number): HostChan {
   return new HostChan(fd, `/fd/${fd}`, false, false);
 }
 
-/** True when chan is the terminal itself (what a background job must not read). */
+/** True when chan is standard input on the terminal (what a background job must not read). */
 export function isTtyChan(c: Chan | undefined): boolean {
-  return c instanceof TtyChan || (c?.hostFd !== undefined && isatty(c.hostFd) && c.hostFd <= 2 && c.path.startsWith('/fd/'));
+  return c instanceof TtyChan;
 }
 
 /** /dev/null as a host descriptor: a background job's standard input. */

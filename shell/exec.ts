@@ -112,7 +112,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
     closeQuietly(feed.pipe.child);
     pumps.push(feedPipe(feed.pipe, feed.chan, exited));
   }
-  const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig), background: p.background };
+  const kid = { kill: (sig?: NodeJS.Signals) => child.kill(sig) };
   const group = p.ng;
   group.hosts.add(kid);
   // On a kernel the program is a process of its own (ps, /proc/N): a note to it signals it.

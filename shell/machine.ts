@@ -121,18 +121,17 @@ export class AntsMachine implements Machine, Shell {
    */
   note(sig: 'SIGINT' | 'SIGHUP' | 'SIGTERM'): void {
     const g = this.fg;
-    for (const k of g.hosts) k.kill(sig);
-    const p = this.root;
-    const fn = p.fns.get(sig.toLowerCase());
+    const fn = this.root.fns.get(sig.toLowerCase());
     if (fn) {
+      for (const k of g.hosts) k.kill(sig);
       g.pendingHandler = fn;
       return;
     }
-    if (sig === 'SIGINT') g.interrupted = true;
-    else {
-      // What the line waits on gives up first (a FIFO's open in a pool thread would
-      // otherwise keep the program from exiting); finish() then rearms the group for sigexit.
-      g.interrupted = true;
+    // A hangup or terminate too makes what the line waits on give up first (a FIFO's open
+    // in a pool thread would otherwise keep the program from exiting); finish() then
+    // rearms the group for sigexit.
+    g.interrupt(sig);
+    if (sig !== 'SIGINT') {
       void this.finish(sig === 'SIGHUP' ? 'hangup' : 'terminated')
         .then(() => (this.kernel ? settleNetd(this.kernel, 500) : undefined))
         .then(() => process.exit(1));

@@ -54,9 +54,9 @@ export class NoteGroup {
     return this.ctl.signal;
   }
 
-  /** Post an interrupt: host programs get SIGINT, in-process waits abort. */
+  /** Post an interrupt (or the terminal's hangup or terminate): host programs get the signal, in-process waits abort. */
   interrupt(sig: NodeJS.Signals = 'SIGINT'): void {
     for (const k of this.hosts) k.kill(sig);
-    if (sig === 'SIGINT') this.interrupted = true;
+    this.interrupted = true;
   }
 }

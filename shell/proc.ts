@@ -152,7 +152,6 @@ export interface Machine {
 
 export interface HostKid {
   kill(sig?: NodeJS.Signals): boolean;
-  readonly background: boolean;
 }
 
 /**
