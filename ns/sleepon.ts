@@ -37,3 +37,20 @@ export function sleepOn<W>(list: W[], make: (wake: () => void, fail: (e: Error) 
 export function checkSignal(signal?: Signal): void {
   if (signal?.aborted) throw new NsError(Eintr);
 }
+
+/**
+ * Wait for work, or fail with `interrupted` as soon as signal fires. The work is not
+ * stopped (it is someone else's: a read ahead, a dial), only no longer waited for.
+ */
+export function unlessInterrupted<T>(work: Promise<T>, signal?: Signal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new NsError(Eintr));
+  return new Promise<T>((resolve, reject) => {
+    const gaveUp = (): void => reject(new NsError(Eintr));
+    signal.addEventListener('abort', gaveUp, { once: true });
+    work.then(
+      (v) => (signal.removeEventListener('abort', gaveUp), resolve(v)),
+      (e) => (signal.removeEventListener('abort', gaveUp), reject(e)),
+    );
+  });
+}

@@ -13,18 +13,12 @@
 import type { ProcLike } from '../types.js';
 import { cmd, errText, Exit, getopts, usage } from '../cmd/lib.js';
 import { type Conn, dial, netmkaddr } from './dial.js';
+import { unlessInterrupted } from '../../ns/sleepon.js';
 
 /** Reject when p is interrupted, so a blocked command stops at Ctrl-C. */
 export function interruptible<T>(p: ProcLike, work: Promise<T>): Promise<T> {
-  const s = p.signal;
-  if (s.aborted) return Promise.reject(new Exit('interrupted'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new Exit('interrupted'));
-    s.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => (s.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (s.removeEventListener('abort', onAbort), reject(e)),
-    );
+  return unlessInterrupted(work, p.signal).catch((e) => {
+    throw p.signal.aborted ? new Exit('interrupted') : e;
   });
 }
 

@@ -49,7 +49,8 @@ import { Client } from '../9p/client.js';
 import { MountFs } from '../9p/mnt.js';
 import { dial } from '../9p/transport.js';
 import { defaultSrvDir, ensureSrvDir } from '../dev/srv.js';
-import { Ehungup, Eintr } from '../errors.js';
+import { Ehungup } from '../errors.js';
+import { unlessInterrupted } from '../sleepon.js';
 import { type Dir, type Fid, NsError, type OpenResult, type Qid, type Signal, type WalkOpened, walkThenOpen } from '../types.js';
 import { tcpConvFile } from './devip.js';
 import { NETD_LOCK, NETD_SOCKET } from './remote.js';
@@ -290,7 +291,7 @@ class NetFid implements Fid {
       // A reader that gives up (a flushed Tread, an interrupt) takes nothing: the read
       // ahead stays queued for the next reader.
       const head = ahead[0]!;
-      await settledOrSignal(head, signal);
+      await unlessInterrupted(head.then(() => {}, () => {}), signal);
       if (ahead[0] !== head) continue;
       ahead.shift();
       try {
@@ -551,22 +552,4 @@ export class NetdLink {
     this.cur?.fs.client.close();
     this.cur = undefined;
   }
-}
-
-/** Wait until p settles (whatever its outcome), or fail with `interrupted` if signal fires first. */
-function settledOrSignal(p: Promise<unknown>, signal?: Signal): Promise<void> {
-  const done = p.then(
-    () => {},
-    () => {},
-  );
-  if (!signal) return done;
-  if (signal.aborted) return Promise.reject(new NsError(Eintr));
-  return new Promise<void>((res, rej) => {
-    const abort = () => rej(new NsError(Eintr));
-    signal.addEventListener('abort', abort, { once: true });
-    void done.then(() => {
-      signal.removeEventListener('abort', abort);
-      res();
-    });
-  });
 }
