@@ -117,3 +117,47 @@ export async function keyOf(p: ProcLike, file: string | undefined): Promise<Auth
     c.close();
   }
 }
+
+/** A root as rerootwin and --root take it: a /srv name, or a dialed connection posted in-process. */
+export interface AcquiredRoot {
+  /** The /srv entry that serves the root (newroot itself, or the name it was posted as). */
+  srv: string;
+  /** Whether the entry was posted here (and goes when its owner exits). */
+  posted: boolean;
+  /** The connection, when it was dialed here: hungup says whether the root has hung up. */
+  client?: import('../ns/9p/client.js').Client;
+}
+
+/**
+ * Acquire newroot for rerootwin and ants-rc --root: the /srv entry (posted in-process or a
+ * socket in $NAMESPACE) of that name when there is one; otherwise newroot is a dial string,
+ * or a bare host whose 9fs service is dialed (dialOf), and the connection, authenticated
+ * with key when given, is posted in-process only (never a socket: sessions share
+ * $NAMESPACE) as postAs, owned by owner. The entry goes when the owner exits or the
+ * connection hangs up, and the connection closes with the last mount of it. Failures
+ * throw NsError with the reason (`file does not exist`, `connection refused`,
+ * `interrupted`, …).
+ */
+export async function acquireRoot(
+  p: ProcLike,
+  newroot: string,
+  o: { postAs: string; owner: number; key?: AuthKey },
+): Promise<AcquiredRoot> {
+  const ns = await namespaceOf(p, 'rerootwin');
+  const group = ns.proc?.srv ?? ns.kernel.srv;
+  const plain = !newroot.includes('!') && !newroot.includes('/');
+  if (plain && (group.get(newroot) || group.socketPath(newroot))) return { srv: newroot, posted: false };
+  if (plain && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(newroot)) throw new NsError("'/srv/" + newroot + "' does not exist");
+  const { postServer } = await import('../ns/9p/post.js');
+  const fsrv = await mount9p(p, dialOf(newroot, '9fs'), { authKey: o.key, keep: true });
+  try {
+    await postServer(group, o.postAs, fsrv, { owner: o.owner, uid: ns.kernel.user, socket: false, onRemove: () => fsrv.unkeep() });
+  } catch (e) {
+    fsrv.client.close();
+    throw e;
+  }
+  fsrv.client.onHangup(() => {
+    if (group.get(o.postAs)?.server === fsrv) group.remove(o.postAs);
+  });
+  return { srv: o.postAs, posted: true, client: fsrv.client };
+}

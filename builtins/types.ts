@@ -53,6 +53,19 @@ export interface Shell {
   /** Run argv in a child of p, set up first by setup; resolves to the child's status. */
   runForked(p: ProcLike, argv: string[], setup: (child: ProcLike) => void): Promise<string>;
   isBuiltin(name: string): boolean;
+  /**
+   * A nested interactive session in p (rerootwin, admin, newns with no command): on the
+   * terminal this ants-rc is driving (the Ink UI or the plain reader) p becomes the
+   * foreground until it exits or input ends, and Ctrl-D returns to the caller; otherwise
+   * commands are read from p's fd 0 one at a time (prompting when that is the terminal).
+   * Resolves to the session's final status. label names the session on the status line.
+   */
+  interact(p: ProcLike, opts?: InteractOptions): Promise<string>;
+}
+
+export interface InteractOptions {
+  /** Shown on the status line while this session is the foreground (`admin`, `root X`). */
+  label?: string;
 }
 
 /**

@@ -12,7 +12,8 @@ import type { NoteGroup } from './notes.js';
 import { printFn, quote } from './print.js';
 import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
-import type { ProcLike, Shell } from '../builtins/types.js';
+import type { InteractOptions, ProcLike, Shell } from '../builtins/types.js';
+import { isTtyChan } from '../ns/hostvfs.js';
 import type { Vfs } from '../ns/vfs.js';
 import type { Kernel } from '../ns/kernel.js';
 import { settleNetd } from '../ns/net/devices.js';
@@ -246,6 +247,19 @@ export class AntsMachine implements Machine, Shell {
       await p.err(syntaxMessage(error, name === 'eval' ? null : name));
       p.setStatus('syntax error');
     }
+  }
+
+  /**
+   * The terminal driver of an interactive session (the Ink UI, the plain reader), set by
+   * it while it runs: nested sessions on the terminal go through it.
+   */
+  terminal?: { interact(p: Proc, opts: InteractOptions): Promise<string> };
+
+  interact(pl: ProcLike, opts: InteractOptions = {}): Promise<string> {
+    const p = pl as Proc;
+    const onTty = this.interactive && isTtyChan(p.fds.get(0));
+    if (onTty && this.terminal) return this.terminal.interact(p, opts);
+    return runInput(this, p, streamLines((n) => p.read(0, n)), { interactive: onTty, top: false });
   }
 
   runInput(pl: ProcLike, read: (count: number) => Promise<Buffer>, interactive: boolean): Promise<string> {
