@@ -54,6 +54,7 @@ export const commands = new Map<string, Builtin>([
   ['rc', lazy(() => import('./cmd/rc.js'), 'rc')],
   ['ramfs', lazy(() => import('./cmd/ramfs.js'), 'ramfs')],
   ['mntgen', lazy(() => import('./cmd/ramfs.js'), 'mntgen')],
+  ['hubfs', lazy(() => import('./cmd/hubfs.js'), 'hubfs')],
   // the network (ns/net): Plan 9's names and the plain ones
   ['ip/ipconfig', lazy(() => import('./net/ipconfig.js'), 'ipconfig')],
   ['ipconfig', lazy(() => import('./net/ipconfig.js'), 'ipconfig')],
