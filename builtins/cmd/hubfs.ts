@@ -4,7 +4,7 @@
  * is. A `quit` written to its ctl takes the post away; mounts of it read end of file.
  */
 import type { Namespace } from '../../ns/namespace.js';
-import { MREPL } from '../../ns/mount.js';
+import { MCREATE, MREPL } from '../../ns/mount.js';
 import { cmd, getopts, usage } from './lib.js';
 import { serve } from './ramfs.js';
 
@@ -21,7 +21,7 @@ export const hubfs = cmd('hubfs', async (p, argv) => {
   const ns = p.vfs as Partial<Namespace>;
   const { Hubfs } = await import('../../ns/srv/hubfs.js');
   const fs = new Hubfs({ name: srvname ?? mtpt!, ring, trunc: o.has.has('t'), owner: ns.kernel?.user });
-  const status = await serve(p, 'hubfs', fs, srvname, mtpt, MREPL);
+  const status = await serve(p, 'hubfs', fs, srvname, mtpt, MREPL | MCREATE);
   if (status !== '' || srvname === undefined) return status;
   const group = ns.proc?.srv ?? ns.kernel?.srv;
   fs.onQuit(() => {

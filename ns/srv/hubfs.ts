@@ -214,6 +214,13 @@ class Hub {
     if (c.mark < this.markBase) c.mark = this.markBase;
   }
 
+  /** Bytes lost so far: those counted, and those the ring has dropped under readers not yet back. */
+  lostNow(): number {
+    let n = this.lost;
+    for (const c of this.cursors) if (c.pos < this.ring.base) n += this.ring.base - c.pos;
+    return n;
+  }
+
   /** How far behind the end the slowest streaming reader is. */
   lag(): number {
     let min = this.ring.end;
@@ -341,7 +348,7 @@ export class Hubfs implements FileServer {
   status(): string {
     const b = (v: boolean): number => (v ? 1 : 0);
     let s = `hubfs ${this.name}: fear ${b(this.fear)} freeze ${b(this.frozen)} trunc ${b(this.trunc)} ring ${this.ring}\n`;
-    for (const h of this.hubsByName.values()) s += `${h.name} readers ${h.readers} written ${h.written} lost ${h.lost}\n`;
+    for (const h of this.hubsByName.values()) s += `${h.name} readers ${h.readers} written ${h.written} lost ${h.lostNow()}\n`;
     return s;
   }
 
