@@ -44,7 +44,7 @@ export interface HubfsOptions {
   owner?: string;
 }
 
-const BLOCK = 8192;
+const BLOCK = 64 * 1024;
 const now = (): number => Math.floor(Date.now() / 1000);
 
 /** The bytes a hub keeps: blocks at absolute stream positions, the oldest kept at base. */
@@ -107,11 +107,11 @@ class Ring {
     this.base = pos;
   }
 
-  /** Up to count bytes from pos (base <= pos <= end), as views of the blocks. */
-  pieces(pos: number, count: number): Buffer[] {
+  /** Up to count bytes from pos (base <= pos <= end), as views of at most `most` blocks. */
+  pieces(pos: number, count: number, most = Infinity): Buffer[] {
     const out: Buffer[] = [];
     let i = this.find(pos);
-    while (count > 0 && i < this.bufs.length && pos < this.end) {
+    while (count > 0 && i < this.bufs.length && pos < this.end && out.length < most) {
       const from = pos - this.starts[i]!;
       const n = Math.min(this.lens[i]! - from, count);
       if (n > 0) {
@@ -506,12 +506,13 @@ class HubFid implements Fid {
     return n;
   }
 
+  /** A stream read gives what one block holds (a short read, as a pipe's), never a copy. */
   async read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
-    const ps = await this.readv(offset, count, signal);
+    const ps = await this.readv(offset, count, signal, 1);
     return ps.length === 1 ? ps[0]! : Buffer.concat(ps);
   }
 
-  async readv(offset: number, count: number, signal?: Signal): Promise<Buffer[]> {
+  async readv(offset: number, count: number, signal?: Signal, most = Infinity): Promise<Buffer[]> {
     if (this.omode < 0 || (this.omode & 3) === OWRITE) throw new NsError(Ebadusefd);
     if (offset < 0 || count < 0) throw new NsError(Ebadarg);
     const n = this.node;
@@ -540,7 +541,7 @@ class HubFid implements Fid {
         return [];
       }
       if (c.pos < n.written && count > 0) {
-        const out = n.ring.pieces(c.pos, Math.min(count, mark - c.pos));
+        const out = n.ring.pieces(c.pos, Math.min(count, mark - c.pos), most);
         for (const p of out) c.pos += p.length;
         if (n.wantWrite.length > 0) n.wakeWriters();
         return out;
