@@ -7,7 +7,9 @@
  * interrupt). A reader the ring has left behind jumps to the oldest byte kept and the
  * bytes it missed are counted in `lost`; under `fear` a writer instead waits (at most
  * fearWait ms, or until its own signal fires) while the write would push bytes the slowest
- * reader has not read out of the ring.
+ * reader has not read out of the ring. A reader that lets a writer wait that long without
+ * reading is not waited for again until it reads, so one quiet client costs one stall,
+ * not one per write.
  *
  * End of file is a mark in the stream: `eof` puts one at the hub's current end, and every
  * reader gets exactly one empty read when its cursor reaches it, whenever that is — a
@@ -155,6 +157,8 @@ interface Cursor {
   pos: number;
   /** The sequence number of the next eof mark this reader has not had. */
   mark: number;
+  /** Let a writer under fear wait its whole fearWait without reading: not waited for again until it reads. */
+  asleep?: boolean;
 }
 
 class Hub {
@@ -221,10 +225,10 @@ class Hub {
     return n;
   }
 
-  /** How far behind the end the slowest streaming reader is. */
+  /** How far behind the end the slowest streaming reader still awake is. */
   lag(): number {
     let min = this.ring.end;
-    for (const c of this.cursors) if (c.pos < min) min = c.pos;
+    for (const c of this.cursors) if (c.pos < min && !c.asleep) min = c.pos;
     return this.ring.end - min;
   }
 }
@@ -542,6 +546,7 @@ class HubFid implements Fid {
       }
       if (c.pos < n.written && count > 0) {
         const out = n.ring.pieces(c.pos, Math.min(count, mark - c.pos), most);
+        c.asleep = false;
         for (const p of out) c.pos += p.length;
         if (n.wantWrite.length > 0) n.wakeWriters();
         return out;
@@ -591,6 +596,9 @@ class HubFid implements Fid {
     try {
       while (over() && !expired) await sleepOn(n.wantWrite, (wake) => wake, signal);
       checkSignal(signal);
+      // Whoever still holds the write back has stopped reading (a client gone quiet): one
+      // stall is enough, the next writes do not wait for it.
+      if (expired) for (const c of n.cursors) if (n.ring.end - c.pos + len > n.ring.size) c.asleep = true;
     } finally {
       clearTimeout(timer);
     }

@@ -236,6 +236,19 @@ describe('hubfs', () => {
     expect(fs.status()).toContain('written 13 lost 3');
   });
 
+  it('fear: a reader that lets a writer wait its whole fearWait is not waited for again until it reads', async () => {
+    const { root } = await server({ ring: 10, fearWait: 20 });
+    const w = await make(root, 'h');
+    const r = await open(root, 'h');
+    await ctl(root, 'fear');
+    await put(w, 'abcdefgh');
+    await put(w, 'ijklm');
+    expect(await waiting(put(w, 'nopqr'))).toBe(false);
+    expect(await get(r)).toBe('ijklmnopqr');
+    await put(w, 'stuvwxyz');
+    expect(await waiting(put(w, '01234'))).toBe(true);
+  });
+
   it('a read given up takes nothing: the next read gets the data', async () => {
     const { root } = await server();
     const w = await make(root, 'h');
