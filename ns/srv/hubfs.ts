@@ -209,13 +209,15 @@ class Hub {
     }
   }
 
-  /** A reader behind the ring jumps to its oldest byte; the gap is lost. */
+  /**
+   * A reader behind the ring jumps to its oldest byte; the gap is lost. Eof marks in the
+   * gap are not: the reader still gets them, there (readv), or a `cat` would never end.
+   */
   catchUp(c: Cursor): void {
     if (c.pos < this.ring.base) {
       this.lost += this.ring.base - c.pos;
       c.pos = this.ring.base;
     }
-    if (c.mark < this.markBase) c.mark = this.markBase;
   }
 
   /** Bytes lost so far: those counted, and those the ring has dropped under readers not yet back. */
@@ -539,7 +541,7 @@ class HubFid implements Fid {
       checkSignal(signal);
       if (n.removed || this.fs.quitted) return [];
       n.catchUp(c);
-      const mark = c.mark - n.markBase < n.marks.length ? n.marks[c.mark - n.markBase]! : Infinity;
+      const mark = c.mark < n.markBase ? -1 : c.mark - n.markBase < n.marks.length ? n.marks[c.mark - n.markBase]! : Infinity;
       if (mark <= c.pos) {
         c.mark++;
         return [];

@@ -194,6 +194,11 @@ describe('hubfs', () => {
     await put(w, '0123456789ABCDEF');
     expect(await getN(r, 10)).toBe('6789ABCDEF');
     expect(await ctl(root)).toContain('h readers 1 written 41 lost 21\n');
+    // An eof mark the ring dropped before the reader got to it is still delivered, after the gap.
+    await ctl(root, 'eof h');
+    await put(w, 'abcdefghijklmnop');
+    expect(await get(r)).toBe('');
+    expect(await getN(r, 10)).toBe('ghijklmnop');
   });
 
   it('fear holds a writer back while the slowest reader would lose bytes, and lets it go as the reader reads', async () => {
