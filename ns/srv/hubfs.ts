@@ -249,6 +249,7 @@ export class Hubfs implements FileServer {
   readonly ctlQid: Qid = { type: QTFILE, vers: 0, path: 1 };
   private nextPath = 2;
   private openFids = 0;
+  private readonly verbs = new Map<string, (rest: string) => Promise<void> | void>();
   private readonly quitters: (() => void)[] = [];
   private readonly idlers: (() => void)[] = [];
 
@@ -287,6 +288,22 @@ export class Hubfs implements FileServer {
       const i = this.idlers.indexOf(cb);
       if (i >= 0) this.idlers.splice(i, 1);
     };
+  }
+
+  /**
+   * A ctl message of the host's own: a write to ctl whose first word is verb goes, whole,
+   * to fn with the verb and the blank after it taken off (it may span lines); what fn
+   * throws fails the write. The hub daemon's `new GROUP` is one.
+   */
+  addControl(verb: string, fn: (rest: string) => Promise<void> | void): void {
+    this.verbs.set(verb, fn);
+  }
+
+  /** The host's handler for a ctl write, if its first word is one of addControl's verbs. */
+  hostControl(text: string): (() => Promise<void> | void) | undefined {
+    const m = /^[ \t]*([^ \t\n]+)[ \t]?/.exec(text);
+    const fn = m ? this.verbs.get(m[1]!) : undefined;
+    return fn && (() => fn(text.slice(m![0].length)));
   }
 
   /** cb runs once, on quit (a `quit` to ctl, or quit()). */
@@ -563,7 +580,10 @@ class HubFid implements Fid {
     const n = this.node;
     if (n === 'root') throw new NsError(Eisdir);
     if (n === 'ctl') {
-      this.fs.control(data.toString('utf8'));
+      const text = data.toString('utf8');
+      const host = this.fs.hostControl(text);
+      if (host) await host();
+      else this.fs.control(text);
       return data.length;
     }
     if (offset < 0) throw new NsError(Ebadarg);

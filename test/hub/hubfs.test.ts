@@ -311,6 +311,19 @@ describe('hubfs', () => {
     expect(await errOf((await root.walk(['ctl'])).fid!.remove())).toBe('permission denied');
   });
 
+  it('a host adds ctl messages of its own; they take the whole write and fail it by throwing', async () => {
+    const { fs, root } = await server();
+    const got: string[] = [];
+    fs.addControl('new', (rest) => {
+      if (rest.startsWith('bad')) throw new NsError('bad group name');
+      got.push(rest);
+    });
+    await ctl(root, 'new io\nbind /a /b\n');
+    expect(got).toEqual(['io\nbind /a /b\n']);
+    expect(await errOf(ctl(root, 'new bad'))).toBe('bad group name');
+    expect(await errOf(ctl(root, 'newer io'))).toBe('unknown control message');
+  });
+
   it('lists ctl and the hubs; stat gives the bytes kept', async () => {
     const { root } = await server({ ring: 4 });
     const w = await make(root, 'h');
