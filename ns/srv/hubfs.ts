@@ -375,47 +375,47 @@ export class Hubfs implements FileServer {
     return s;
   }
 
+  /** ctl messages, a line each; a write with any bad line does none of them. */
   control(text: string): void {
+    const todo: (() => void)[] = [];
     for (const line of text.split('\n')) {
-      const f = line.trim().split(/[ \t]+/).filter((w) => w !== '');
-      if (f.length === 0) continue;
-      const [verb, arg] = f;
-      if (f.length > 2 || (f.length === 2 && verb !== 'eof')) throw new NsError(Ebadctl);
-      switch (verb) {
-        case 'eof': {
-          if (arg === undefined) for (const h of this.hubsByName.values()) this.eof(h);
-          else {
-            const h = this.hubsByName.get(arg);
-            if (!h) throw new NsError(Enonexist);
-            this.eof(h);
-          }
-          break;
-        }
-        case 'freeze':
-          this.frozen = true;
-          break;
-        case 'melt':
-          this.frozen = false;
-          break;
-        case 'fear':
-          this.fear = true;
-          break;
-        case 'calm':
+      const m = /^[ \t]*(\S+)[ \t]*(.*?)[ \t]*$/.exec(line);
+      if (!m) continue;
+      const [, verb, arg] = m as unknown as [string, string, string];
+      if (verb === 'eof') {
+        const hubs = arg === '' ? [...this.hubsByName.values()] : [this.hubsByName.get(arg)];
+        if (hubs.some((h) => !h)) throw new NsError(Enonexist);
+        todo.push(() => hubs.forEach((h) => this.eof(h!)));
+        continue;
+      }
+      const act = arg === '' ? this.verbAction(verb) : undefined;
+      if (!act) throw new NsError(Ebadctl);
+      todo.push(act);
+    }
+    for (const f of todo) f();
+  }
+
+  private verbAction(verb: string): (() => void) | undefined {
+    switch (verb) {
+      case 'freeze':
+        return () => (this.frozen = true);
+      case 'melt':
+        return () => (this.frozen = false);
+      case 'fear':
+        return () => (this.fear = true);
+      case 'calm':
+        return () => {
           this.fear = false;
           for (const h of this.hubsByName.values()) h.wakeWriters();
-          break;
-        case 'trunc':
-          this.trunc = true;
-          break;
-        case 'notrunc':
-          this.trunc = false;
-          break;
-        case 'quit':
-          this.quit();
-          break;
-        default:
-          throw new NsError(Ebadctl);
-      }
+        };
+      case 'trunc':
+        return () => (this.trunc = true);
+      case 'notrunc':
+        return () => (this.trunc = false);
+      case 'quit':
+        return () => this.quit();
+      default:
+        return undefined;
     }
   }
 

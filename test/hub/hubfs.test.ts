@@ -301,7 +301,14 @@ describe('hubfs', () => {
     await open(root, 'x');
     await put(w, 'hello');
     expect(await ctl(root)).toBe('hubfs t: fear 0 freeze 0 trunc 0 ring 100\na b.c readers 0 written 0 lost 0\nx readers 1 written 5 lost 0\n');
-    for (const bad of ['frob', 'freeze now', 'eof a b', 'quit quit']) expect(await errOf(ctl(root, bad))).toBe('unknown control message');
+    for (const bad of ['frob', 'freeze now', 'quit quit', 'fear\nfrob']) expect(await errOf(ctl(root, bad))).toBe('unknown control message');
+    // A write with a bad line does none of its lines.
+    expect(await ctl(root)).toMatch(/^hubfs t: fear 0 /);
+    // eof takes the rest of the line as the hub's name, blanks and all.
+    const r = await open(root, 'a b.c');
+    await ctl(root, ' eof a b.c \n\n');
+    expect(await get(r)).toBe('');
+    expect(await errOf(ctl(root, 'eof a'))).toBe('file does not exist');
     expect(await errOf(make(root, 'ctl'))).toBe('file already exists');
     expect(await errOf(make(root, 'x'))).toBe('file already exists');
     const d = await root.walk([]);
