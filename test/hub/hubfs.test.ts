@@ -432,6 +432,26 @@ describe('hubfs over 9P on a Unix socket', () => {
     expect(fs.status()).toContain('h readers 1 written 5 lost 0');
   });
 
+  it('reads waiting on two hubs of one connection are answered in the order the writes came', async () => {
+    const fs = new Hubfs({ name: 'u' });
+    const r = await peer(fs);
+    const root = await fs.attach('host');
+    const out = await make(root, 'io1');
+    const err = await make(root, 'io2');
+    await walkOpen(r, 3, 'io1', OREAD);
+    await walkOpen(r, 4, 'io2', OREAD);
+    const order: string[] = [];
+    for (const [first, second] of [[err, out], [out, err], [err, out]] as const) {
+      r.send({ type: 'Tread', tag: 10, fid: 3, offset: 0, count: 100 });
+      r.send({ type: 'Tread', tag: 11, fid: 4, offset: 0, count: 100 });
+      expect(await r.rpc({ type: 'Tstat', tag: 9, fid: 1 })).toMatchObject({ type: 'Rstat' });
+      await put(first, first === out ? 'out' : 'err');
+      await put(second, second === out ? 'out' : 'err');
+      for (let i = 0; i < 2; i++) order.push(((await r.next()) as Fcall & { data: Buffer }).data.toString());
+    }
+    expect(order).toEqual(['err', 'out', 'out', 'err', 'err', 'out']);
+  });
+
   it('a flushed Twrite held by fear writes nothing, even once the reader catches up', async () => {
     const fs = new Hubfs({ name: 'u', ring: 10 });
     fs.fear = true;
@@ -450,5 +470,44 @@ describe('hubfs over 9P on a Unix socket', () => {
     // The reader has caught up: a write still held would go through now. The flushed one must not.
     expect(await r.rpc({ type: 'Tstat', tag: 9, fid: 1 })).toMatchObject({ type: 'Rstat' });
     expect(fs.status()).toContain('h readers 1 written 8 lost 0');
+  });
+
+  it('survives a storm of random requests and flushes, and serves the next client', async () => {
+    const fs = new Hubfs({ name: 'u', ring: 64 });
+    const r = await peer(fs);
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const names = ['a', 'b', 'ctl', '..', '.', 'x y'];
+    const msgs: Fcall[] = [];
+    for (let tag = 20; tag < 1500; tag++) {
+      const fid = 1 + rnd(8);
+      const newfid = 1 + rnd(8);
+      const name = names[rnd(names.length)]!;
+      switch (rnd(9)) {
+        case 0: msgs.push({ type: 'Twalk', tag, fid, newfid, wname: rnd(2) ? [name] : [] }); break;
+        case 1: msgs.push({ type: 'Topen', tag, fid, mode: rnd(4) | (rnd(3) ? 0 : OTRUNC) | (rnd(5) ? 0 : ORCLOSE) }); break;
+        case 2: msgs.push({ type: 'Tcreate', tag, fid, name, perm: rnd(2) ? 0o666 : 0x80000000 | 0o777, mode: rnd(4) }); break;
+        case 3: msgs.push({ type: 'Tread', tag, fid, offset: rnd(100), count: rnd(200) }); break;
+        case 4: msgs.push({ type: 'Twrite', tag, fid, offset: rnd(100), data: Buffer.from(['eof', 'freeze', 'melt', 'fear', 'calm', 'trunc', 'junk', 'x'.repeat(rnd(150))][rnd(8)]!) }); break;
+        case 5: msgs.push({ type: 'Tclunk', tag, fid }); break;
+        case 6: msgs.push({ type: 'Tremove', tag, fid }); break;
+        case 7: msgs.push({ type: 'Tflush', tag, oldtag: tag - 1 - rnd(10) }); break;
+        default: msgs.push({ type: 'Twstat', tag, fid, stat: { type: 0, dev: 0, qid: { type: 0, vers: 0, path: 0 }, mode: 0xffffffff, atime: 0xffffffff, mtime: 0xffffffff, length: rnd(2) ? 0 : 2 ** 64 - 1, name: rnd(2) ? '' : name, uid: '', gid: '', muid: '' } });
+      }
+    }
+    for (const m of msgs) r.send(m);
+    // Whatever is still waiting (reads, writes under fear) is let go by calm, eof and a hangup.
+    const root = await fs.attach('host');
+    await ctl(root, 'calm');
+    await ctl(root, 'eof');
+    r.close();
+    await r.ended;
+    const r2 = await Raw.connect(served!.sock);
+    closers.push(() => r2.close());
+    expect(await r2.rpc({ type: 'Tversion', tag: NOTAG, msize: 8192, version: '9P2000' })).toMatchObject({ type: 'Rversion' });
+    expect(await r2.rpc({ type: 'Tattach', tag: 1, fid: 1, afid: NOFID, uname: 'glenda', aname: '' })).toMatchObject({ type: 'Rattach' });
+    await walkOpen(r2, 2, 'ctl', OREAD);
+    const got = (await r2.rpc({ type: 'Tread', tag: 2, fid: 2, offset: 0, count: 1000 })) as Fcall & { data: Buffer };
+    expect(got.data.toString()).toMatch(/^hubfs u: fear 0 /);
   });
 });
