@@ -8,4 +8,6 @@ import { scenarioSuite } from '../scenario-run.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', '..', 'bin', 'ants-rc.js');
 
-scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN }));
+// ANTS_NET=local: each case's /net is in-process (127/8 still reaches the host), so no case
+// starts a /net daemon of its own.
+scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }));
