@@ -9,5 +9,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', '..', 'bin', 'ants-rc.js');
 
 // ANTS_NET=local: each case's /net is in-process (127/8 still reaches the host), so no case
-// starts a /net daemon of its own.
-scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }));
+// starts a /net daemon of its own. A case starts up to three ants-rc processes, so the hang
+// guard is a minute.
+scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }), 60_000);
