@@ -113,6 +113,8 @@ async function enter(
     user,
     rootspec: p.get('rootspec').join(' '),
     pivot: o.has.has('u') ? 'u' : o.has.has('n') ? 'n' : '',
+    // namespace.save9front binds /$cputype/bin: Plan 9's name for this machine's architecture.
+    cputype: p.get('cputype')[0] ?? ({ x64: 'amd64', ia32: '386' } as Record<string, string>)[process.arch] ?? process.arch,
   };
   const [{ newns }, { defaultNamespace }] = await Promise.all([import('../ns/nsfile.js'), import('../ns/boot.js')]);
   const failed: string[] = [];
