@@ -118,7 +118,8 @@ async function enter(
   };
   const [{ newns }, { defaultNamespace }] = await Promise.all([import('../ns/nsfile.js'), import('../ns/boot.js')]);
   const failed: string[] = [];
-  const r = await newns(ns, defaultNamespace(ns.kernel.hostPath, file), {
+  const text = defaultNamespace(ns.kernel.hostPath, file);
+  const r = await newns(ns, text, {
     env: (name) => (name in vars ? vars[name] : p.get(name).length ? p.get(name).join(' ') : undefined),
     debug: (msg) => failed.push(msg),
   });
@@ -128,7 +129,9 @@ async function enter(
     // The line that should have put it there, else the first that failed, else what is wrong.
     const line = failed.find((m) => m.split(':')[0]!.split(/\s+/).includes(bad.path)) ?? failed[0];
     await p.err(`rerootwin: ${file.name}: ${line ?? bad.why}`);
-    return bad.why;
+    // The status is the line's error (the reporter gives `LINE: ERROR`).
+    const src = line && text.split('\n').map((l) => l.trim()).find((l) => l !== '' && line.startsWith(l + ': '));
+    return src ? line.slice(src.length + 2) : bad.why;
   }
   p.vfs = r.ns;
   p.cwd = r.cwd ?? '/';
