@@ -48,8 +48,7 @@ async function nsFile(p: ProcLike, o: Opts): Promise<{ name: string; text: strin
   try {
     return { name: '/boot/' + base, text: await read('/boot/' + base) };
   } catch {
-    const [{ readFileSync }, { libFile }] = await Promise.all([import('node:fs'), import('../ns/boot.js')]);
-    return { name: libFile(base), text: readFileSync(libFile(base), 'utf8') };
+    return (await import('../ns/boot.js')).libText(base);
   }
 }
 
