@@ -27,7 +27,7 @@ import type { Proc } from './proc.js';
 export const Enothost = 'not on this host';
 
 /** Where a namespace path lives, or undefined when it does not exist. */
-async function whereIs(p: Proc, path: string): Promise<Where | undefined> {
+export async function whereIs(p: Proc, path: string): Promise<Where | undefined> {
   const host = p.vfs.hostPath(path);
   if (host !== undefined) return { hosts: [host] };
   if (!p.vfs.where) return undefined;
@@ -38,9 +38,10 @@ async function whereIs(p: Proc, path: string): Promise<Where | undefined> {
   }
 }
 
-/** A server as the user knows it: a /srv name without `#s/`, or the dial string. */
+/** A server as the user knows it: its /srv name (mounted as `#s/name` or `/srv/name`), or the dial string. */
 export function serverName(srv: string): string {
-  return srv.startsWith('#s/') ? srv.slice(3) : srv;
+  const m = /^(?:#s|\/srv)\/([^/]+)$/.exec(srv);
+  return m ? m[1]! : srv;
 }
 
 /** The host path of the directory a program run in p's cwd starts in, if the cwd has one. */
