@@ -9,7 +9,8 @@
  *    exist yet in a directory a server serves) refuses the program, with one line naming
  *    the server, and the status `not on this host`;
  *  - a kernel device's file (/dev/null, /env/x) is left as typed: the host has its own.
- * Options (`-x`) and words naming nothing are left alone; a bare word naming nothing is
+ * Options (`-x`) are left alone, but for the absolute path after `=` in `--file=/x` or
+ * `of=/x`; words naming nothing are left alone, and a bare word naming nothing is
  * not refused even in a served directory, since the program may mean no file by it
  * (`date +%s`, `ssh host`): what it creates lands in its private directory, kept below.
  *
@@ -56,28 +57,37 @@ export async function placeArgs(p: Proc, argv: string[], cwd: string): Promise<P
   const prog = argv[0]!.split('/').pop() || argv[0]!;
   const out = [argv[0]!];
   for (const arg of argv.slice(1)) {
-    if (arg === '' || arg.startsWith('-') || arg.includes('\0')) {
+    // `--file=/n/x/f`, `of=/n/x/f`: the path after the `=`, when it is absolute.
+    const kv = /^(-{0,2}[A-Za-z0-9_.-]+=)([/#].*)$/.exec(arg);
+    if (arg === '' || arg.includes('\0') || (arg.startsWith('-') && !kv)) {
       out.push(arg);
       continue;
     }
-    const path = resolvePath(p.cwd, arg);
-    let at = await whereIs(p, path);
-    let tail = '';
-    if (!at && arg.includes('/') && path !== '/') {
-      const slash = path.lastIndexOf('/');
-      at = await whereIs(p, slash <= 0 ? '/' : path.slice(0, slash));
-      tail = path.slice(slash + 1);
-    }
-    if (!at) out.push(arg);
-    else if (at.hosts.length > 0) {
-      const host = tail === '' ? at.hosts : at.hosts.map((h) => cleanname(h + '/' + tail));
-      const asTyped = cleanname(arg.startsWith('/') ? arg : cwd + '/' + arg);
-      out.push(host.includes(asTyped) ? arg : host[0]!);
-    } else if (at.server !== undefined) {
-      return { refused: `${prog}: ${path} is served by ${serverName(at.server)}, not by this host` };
-    } else out.push(arg);
+    const [pre, word] = kv ? [kv[1]!, kv[2]!] : ['', arg];
+    const placed = await placeOne(p, word, cwd);
+    if (typeof placed !== 'string') return { refused: `${prog}: ${placed.path} is served by ${serverName(placed.server)}, not by this host` };
+    out.push(pre + placed);
   }
   return { argv: out };
+}
+
+/** One word as the program is to get it, or the served file that refuses the program. */
+async function placeOne(p: Proc, word: string, cwd: string): Promise<string | { path: string; server: string }> {
+  const path = resolvePath(p.cwd, word);
+  let at = await whereIs(p, path);
+  let tail = '';
+  if (!at && word.includes('/') && path !== '/') {
+    const slash = path.lastIndexOf('/');
+    at = await whereIs(p, slash <= 0 ? '/' : path.slice(0, slash));
+    tail = path.slice(slash + 1);
+  }
+  if (!at) return word;
+  if (at.hosts.length > 0) {
+    const host = tail === '' ? at.hosts : at.hosts.map((h) => cleanname(h + '/' + tail));
+    const asTyped = cleanname(word.startsWith('/') ? word : cwd + '/' + word);
+    return host.includes(asTyped) ? word : host[0]!;
+  }
+  return at.server !== undefined ? { path, server: at.server } : word;
 }
 
 /** An empty private directory for a program whose cwd is not on the host. */
