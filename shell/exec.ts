@@ -95,8 +95,15 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
     return 'not a host program';
   }
   let cwd = await hostCwd(p);
-  const scratch = cwd === undefined ? privateDir(prog) : undefined;
-  cwd ??= scratch!;
+  let scratch: string | undefined;
+  if (cwd === undefined) {
+    try {
+      cwd = scratch = privateDir(prog);
+    } catch (e) {
+      await p.err(`${prog}: can't make a private directory: ${(e as Error).message}`);
+      return Enothost;
+    }
+  }
   try {
     const placed = await placeArgs(p, argv, cwd);
     if ('refused' in placed) {
