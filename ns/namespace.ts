@@ -384,7 +384,7 @@ export class Namespace implements Vfs {
         for (const c of members) {
           const at = await this.placeOf(c);
           out.hosts.push(...at.hosts.filter((h) => !out.hosts.includes(h)));
-          out.server ??= at.server;
+          if (out.server === undefined && at.server !== undefined) [out.server, out.mtpt] = [at.server, at.mtpt];
           out.device ??= at.device;
         }
         return out;
@@ -400,7 +400,7 @@ export class Namespace implements Vfs {
     if (c.fid.hostPath !== undefined) return { hosts: [c.fid.hostPath] };
     if (c.dev.letter !== 'M') return { hosts: [], device: '#' + c.dev.letter };
     const m = this.group.table.entries().find((e) => e.mount.to.dev.id === c.dev.id && e.mount.srv !== undefined);
-    return { hosts: [], server: m?.mount.srv ?? '#M' };
+    return { hosts: [], server: m?.mount.srv ?? '#M', mtpt: m?.head.from.path };
   }
 
   async remove(path: string): Promise<void> {

@@ -162,6 +162,8 @@ export interface Fid {
 export interface Where {
   hosts: string[];
   server?: string;
+  /** Where the server is mounted in this namespace (`/` for a root), when that is known. */
+  mtpt?: string;
   device?: string;
 }
 

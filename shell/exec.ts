@@ -88,7 +88,7 @@ export async function runHost(p: Proc, path: string, argv: string[]): Promise<st
   }
   if (host === undefined) {
     if (where?.server !== undefined) {
-      await p.err(`${prog}: ${path} is served by ${serverName(where.server)}, not by this host`);
+      await p.err(`${prog}: ${path} is served by ${serverName(p, where)}, not by this host`);
       return Enothost;
     }
     await p.err(`${argv[0]}: not a host program`);

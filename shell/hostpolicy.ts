@@ -39,8 +39,15 @@ export async function whereIs(p: Proc, path: string): Promise<Where | undefined>
   }
 }
 
-/** A server as the user knows it: its /srv name (mounted as `#s/name` or `/srv/name`), or the dial string. */
-export function serverName(srv: string): string {
+/**
+ * A server as the user knows it: for the root after rerootwin, $rootsrc as it was typed
+ * (a dialed root is posted under a name of rerootwin's); else its /srv name (mounted as
+ * `#s/name` or `/srv/name`), or the dial string.
+ */
+export function serverName(p: Proc, at: Where): string {
+  const rootsrc = p.get('rootsrc')[0];
+  if (at.mtpt === '/' && rootsrc) return rootsrc;
+  const srv = at.server ?? '#M';
   const m = /^(?:#s|\/srv)\/([^/]+)$/.exec(srv);
   return m ? m[1]! : srv;
 }
@@ -65,14 +72,14 @@ export async function placeArgs(p: Proc, argv: string[], cwd: string): Promise<P
     }
     const [pre, word] = kv ? [kv[1]!, kv[2]!] : ['', arg];
     const placed = await placeOne(p, word, cwd);
-    if (typeof placed !== 'string') return { refused: `${prog}: ${placed.path} is served by ${serverName(placed.server)}, not by this host` };
+    if (typeof placed !== 'string') return { refused: `${prog}: ${placed.path} is served by ${serverName(p, placed.at)}, not by this host` };
     out.push(pre + placed);
   }
   return { argv: out };
 }
 
 /** One word as the program is to get it, or the served file that refuses the program. */
-async function placeOne(p: Proc, word: string, cwd: string): Promise<string | { path: string; server: string }> {
+async function placeOne(p: Proc, word: string, cwd: string): Promise<string | { path: string; at: Where }> {
   const path = resolvePath(p.cwd, word);
   let at = await whereIs(p, path);
   let tail = '';
@@ -87,7 +94,7 @@ async function placeOne(p: Proc, word: string, cwd: string): Promise<string | { 
     const asTyped = cleanname(word.startsWith('/') ? word : cwd + '/' + word);
     return host.includes(asTyped) ? word : host[0]!;
   }
-  return at.server !== undefined ? { path, server: at.server } : word;
+  return at.server !== undefined ? { path, at } : word;
 }
 
 /** An empty private directory for a program whose cwd is not on the host. */

@@ -186,10 +186,14 @@ class NsFid implements Fid {
     this.dirOpen = false;
   }
 
-  /** In-process only (the 9P server never asks): where the exporting namespace has this file. */
+  /**
+   * In-process only (the 9P server never asks): where the exporting namespace has this
+   * file; its mount point there means nothing to the client.
+   */
   async where(): Promise<Where> {
     if (!this.x.vfs.where) return { hosts: [], server: '#M' };
-    return this.x.seen(this.x.vfs.where(this.path));
+    const w = await this.x.seen(this.x.vfs.where(this.path));
+    return { ...w, mtpt: undefined };
   }
 }
 
