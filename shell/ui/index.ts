@@ -191,6 +191,7 @@ class Session {
   hold(): void {
     if (this.held) return;
     this.held = true;
+    ttyIn.edit(true);
     const stdin = process.stdin;
     stdin.setEncoding('utf8');
     stdin.setRawMode(true);
@@ -226,6 +227,7 @@ class Session {
       this.m.note('SIGINT');
     }
     stdin.setRawMode(false);
+    ttyIn.edit(false);
     process.stdout.write('\x1b[?2004l');
   }
 
