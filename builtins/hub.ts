@@ -131,6 +131,30 @@ class Host {
   }
 }
 
+/**
+ * The terminal as hub writes it: in the order things were asked to be written (the
+ * shell's output, then the note that it exited), and what hub says itself on a line of
+ * its own.
+ */
+class Term {
+  private bol = true;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly p: ProcLike) {}
+
+  write(fd: number, b: Buffer): Promise<void> {
+    if (b.length === 0) return this.chain;
+    this.bol = b[b.length - 1] === 10;
+    return (this.chain = this.chain.then(() => this.p.write(fd, b)).catch(() => {}));
+  }
+
+  say(text: string): Promise<void> {
+    const nl = this.bol ? '' : '\n';
+    this.bol = true;
+    return (this.chain = this.chain.then(() => this.p.err(nl + text)));
+  }
+}
+
 type Outcome = { kind: 'detach' } | { kind: 'exited'; status: string } | { kind: 'attach'; group: string } | { kind: 'hungup' };
 
 /** The last n lines of text (all of it if n is 0). */
@@ -146,7 +170,7 @@ function tail(text: string, n: number): string {
  * Attached to group: relay until the shell exits or the user leaves. The output and
  * status reads are ours to take back (`live`), never the user's interrupt's.
  */
-async function attach(p: ProcLike, host: Host, group: string, all: boolean): Promise<Outcome> {
+async function attach(p: ProcLike, host: Host, group: string, all: boolean, term: Term): Promise<Outcome> {
   const sp = p as ProcLike & ShellProc;
   const live = new AbortController();
   const fids: Fid[] = [];
@@ -169,14 +193,14 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean): Pro
     const status = await openIn(host.root, group + '.status', OREAD);
     fids.push(input, note, ...outs, status);
     const total = left[0]! + left[1]!;
-    await p.err(`[hub ${host.name} · ${group} · ${total} bytes of backlog · %detach or Ctrl-\\ to leave]`);
+    await term.say(`[hub ${host.name} · ${group} · ${total} bytes of backlog · %detach or Ctrl-\\ to leave]`);
 
     // Output: the backlog is gathered until both hubs have given theirs, then its tail
     // is shown; what comes meanwhile waits behind it.
     let back: Buffer[] = [];
     const early: [number, Buffer][] = [];
     const show = async (fd: number, b: Buffer): Promise<void> => {
-      if (back.length === 0 && left[0] === 0 && left[1] === 0 && early.length === 0) return p.write(fd, b).catch(() => {});
+      if (back.length === 0 && left[0] === 0 && left[1] === 0 && early.length === 0) return term.write(fd, b);
       const i = fd - 1;
       const n = Math.min(left[i]!, b.length);
       if (n > 0) back.push(b.subarray(0, n));
@@ -186,8 +210,8 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean): Pro
         const text = Buffer.concat(back).toString('utf8');
         back = [];
         const rows = all ? 0 : Math.max(4, (process.stdout.rows ?? 24) - 2);
-        if (text !== '') await p.write(1, tail(text, rows)).catch(() => {});
-        for (const [f, e] of early.splice(0)) await p.write(f, e).catch(() => {});
+        if (text !== '') await term.write(1, Buffer.from(tail(text, rows)));
+        for (const [f, e] of early.splice(0)) await term.write(f, e);
       }
     };
     if (total === 0) left[0] = left[1] = 0;
@@ -230,17 +254,15 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean): Pro
           return end({ kind: 'detach' });
         case 'attach':
         case 'remote':
-          if (!arg) return p.err(`hub: usage: %${verb} group`);
+          if (!arg) return term.say(`hub: usage: %${verb} group`);
           if (verb === 'remote') await host.ctl(`new ${arg}\n${await nsText(p)}`);
           return end({ kind: 'attach', group: arg });
         case 'list': {
           const names = (await host.ctlText()).split('\n').slice(1).map((l) => l.split(' ')[0]).filter((n) => n);
-          await p.write(1, ['ctl', ...names].sort().join('\n') + '\n');
-          return;
+          return term.write(1, Buffer.from(['ctl', ...names].sort().join('\n') + '\n'));
         }
         case 'status':
-          await p.write(1, await host.ctlText());
-          return;
+          return term.write(1, Buffer.from(await host.ctlText()));
         case 'eof':
           return host.ctl(`eof ${group}0`);
         case 'fear':
@@ -257,7 +279,7 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean): Pro
         case 'echoes':
           return;
         default:
-          return p.err(`hub: unknown command %${verb}`);
+          return term.say(`hub: unknown command %${verb}`);
       }
     };
     const relay = async (): Promise<void> => {
@@ -362,26 +384,27 @@ export const hub = cmd('hub', async (p, argv) => {
       await p.err(`hub: ${started ? `hubfs /srv/${name} created; ` : ''}shell ${group} running in ants-rc --hubd (pid ${hostPid(dir, name)})`);
       return '';
     }
+    const term = new Term(p);
     let prev = group;
     for (;;) {
       let r: Outcome;
       try {
-        r = await attach(p, host, group, o.has.has('B'));
+        r = await attach(p, host, group, o.has.has('B'), term);
       } catch (e) {
         if (group === prev) throw e;
-        await p.err(`hub: can't attach ${group}: ${errText(e)}`);
+        await term.say(`hub: can't attach ${group}: ${errText(e)}`);
         group = prev;
         continue;
       }
       switch (r.kind) {
         case 'detach':
-          await p.err(`hub: detached from ${name} (its ${group} shell goes on)`);
+          await term.say(`hub: detached from ${name} (its ${group} shell goes on)`);
           return '';
         case 'hungup':
-          await p.err(`hub: ${name} hung up`);
+          await term.say(`hub: ${name} hung up`);
           return 'hungup';
         case 'exited':
-          await p.err(`hub: ${name}: ${group} shell exited (status '${r.status.replace(/'/g, "''")}')`);
+          await term.say(`hub: ${name}: ${group} shell exited (status '${r.status.replace(/'/g, "''")}')`);
           return r.status;
         case 'attach':
           prev = group;

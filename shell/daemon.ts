@@ -55,7 +55,7 @@ export function msFromEnv(name: string, dflt: number): number {
 }
 
 export class Daemon {
-  private readonly conns = new Set<ServerConn>();
+  private readonly conns = new Map<ServerConn, net.Socket>();
   private timer?: NodeJS.Timeout;
   private lastBusy = Date.now();
   private closed = false;
@@ -122,9 +122,10 @@ export class Daemon {
       onClose: () => {
         this.conns.delete(c);
         this.lastBusy = Date.now();
+        if (this.closed && this.conns.size === 0) this.finish();
       },
     });
-    this.conns.add(c);
+    this.conns.set(c, s);
   }
 
   private tick(): void {
@@ -136,7 +137,10 @@ export class Daemon {
     else if (Date.now() - this.lastBusy >= this.o.idleMs) this.close();
   }
 
-  /** Stop: no new clients, every connection hung up, the socket and pid file removed. */
+  /**
+   * Stop: no new clients, the socket and pid file removed, every connection hung up once
+   * what was answered has gone out (a `quit` gets its reply); done then resolves.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -148,9 +152,13 @@ export class Daemon {
     } catch {
       /* no pid file */
     }
-    for (const c of this.conns) c.close();
-    this.conns.clear();
-    this.finish();
+    if (this.conns.size === 0) this.finish();
+    for (const s of this.conns.values()) s.end();
+    // A client that does not close its end is not waited for.
+    setTimeout(() => {
+      for (const c of this.conns.keys()) c.close();
+      this.finish();
+    }, 1000).unref();
   }
 }
 

@@ -48,6 +48,7 @@ export const HUBD_IDLE = 10_000;
 interface Shell {
   group: string;
   proc: Proc;
+  input: Input;
   /** Stops the note reader. */
   stop: AbortController;
 }
@@ -97,7 +98,7 @@ export class HubHost {
     for (const f of ['0', '0.note', '.status']) await this.hub(group + f, true);
     const p = this.m.root.fork();
     const stop = new AbortController();
-    const sh: Shell = { group, proc: p, stop };
+    const sh: Shell = { group, proc: p, stop, input: new Input(p) };
     this.shells.set(group, sh);
     let fds: Chan[] = [];
     try {
@@ -117,7 +118,7 @@ export class HubHost {
         p.vfs = r.ns;
         p.cwd = r.cwd ?? '/';
       } else p.rfork('n');
-      await (p.vfs as Namespace).mountServer(consServer(fds[0], fds[1], this.m.kernel!.user), '/dev/cons', MREPL, '', '#c').catch((e) => {
+      await (p.vfs as Namespace).mountServer(consServer(sh.input, fds[1], this.m.kernel!.user), '/dev/cons', MREPL, '', '#c').catch((e) => {
         failed.push(`/dev/cons: ${e instanceof Error ? e.message : String(e)}`);
       });
       for (const f of failed) await p.err(`hub: not replayed: ${f}`);
@@ -133,7 +134,8 @@ export class HubHost {
       throw e;
     }
     void this.notes(sh);
-    void this.run(sh);
+    // `new` returns once the shell is reading: a client attaching next finds its prompt there.
+    await Promise.race([this.run(sh), sh.input.reading]);
   }
 
   private async status(group: string, line: string): Promise<void> {
@@ -168,22 +170,9 @@ export class HubHost {
 
   private async run(sh: Shell): Promise<void> {
     const p = sh.proc;
-    // An interrupt while the shell waits for a line takes the read back (hubs lose nothing
-    // to it): the shell gives a fresh prompt and reads on.
-    const read = async (n: number): Promise<Buffer> => {
-      for (;;) {
-        try {
-          return await p.read(0, n);
-        } catch (e) {
-          if (!(e instanceof NsError && e.message === Eintr) || p.killed) throw e;
-          p.ng.interrupted = false;
-          await p.err('\n' + (p.get('prompt')[0] ?? ''));
-        }
-      }
-    };
     let status: string;
     try {
-      status = await runInput(this.m, p, streamLines(read), { interactive: true, top: false });
+      status = await runInput(this.m, p, () => sh.input.line(), { interactive: true, top: false });
     } catch (e) {
       status = e instanceof RcExit ? e.status : p.killed || (e instanceof Error ? e.message : 'failed');
     }
@@ -204,14 +193,76 @@ export class HubHost {
   }
 }
 
-/** /dev/cons of a hub shell: reads take from its standard input's place in GROUP0, writes go to GROUP1. */
-function consServer(input: Chan, output: Chan, user: string): FileServer {
+/**
+ * A hub shell's standard input, GROUP0: the shell takes a line at a time, /dev/cons the
+ * bytes asked for, and what the shell read beyond its line is /dev/cons's first (a
+ * command reading the console gets the lines typed after it). An interrupt while the
+ * shell waits for a line takes the read back (a hub loses nothing to it): the shell gives
+ * a fresh prompt and reads on.
+ */
+class Input {
+  private held: Buffer = Buffer.alloc(0);
+  private eof = false;
+  private started!: () => void;
+  /** Resolves when the shell first waits for input (its first prompt is out). */
+  readonly reading = new Promise<void>((r) => (this.started = r));
+
+  constructor(private readonly p: Proc) {}
+
+  private async read(n: number): Promise<Buffer> {
+    const p = this.p;
+    this.started();
+    for (;;) {
+      try {
+        return await p.read(0, n);
+      } catch (e) {
+        if (!(e instanceof NsError && e.message === Eintr) || p.killed) throw e;
+        p.ng.interrupted = false;
+        await p.err('\n' + (p.get('prompt')[0] ?? ''));
+      }
+    }
+  }
+
+  async line(): Promise<string | null> {
+    for (;;) {
+      const nl = this.held.indexOf(10);
+      if (nl >= 0) {
+        const l = this.held.subarray(0, nl + 1).toString('utf8');
+        this.held = this.held.subarray(nl + 1);
+        return l;
+      }
+      if (this.eof) {
+        if (this.held.length === 0) return null;
+        const l = this.held.toString('utf8');
+        this.held = Buffer.alloc(0);
+        return l;
+      }
+      const b = await this.read(65536);
+      if (b.length === 0) this.eof = true;
+      else this.held = this.held.length === 0 ? b : Buffer.concat([this.held, b]);
+    }
+  }
+
+  /** A read of /dev/cons. */
+  async cons(n: number, signal?: AbortSignal): Promise<Buffer> {
+    if (this.held.length > 0) {
+      const b = this.held.subarray(0, n);
+      this.held = this.held.subarray(b.length);
+      return b;
+    }
+    const c = this.p.fds.get(0);
+    return c ? c.read(n, signal) : Buffer.alloc(0);
+  }
+}
+
+/** /dev/cons of a hub shell: reads from its input (GROUP0), writes to GROUP1. */
+function consServer(input: Input, output: Chan, user: string): FileServer {
   const node: Node = {
     name: 'cons',
     qid: mkqid(1, false),
     perm: 0o660,
     open: () => ({
-      read: (_off, n, signal) => input.read(n, signal as AbortSignal | undefined),
+      read: (_off, n, signal) => input.cons(n, signal as AbortSignal | undefined),
       write: (_off, data) => output.write(data),
     }),
   };
@@ -301,7 +352,8 @@ export async function runHubd(argv: string[]): Promise<number> {
     if (!d) return 0;
     m.kernel!.srv.post(name, h.server, 0, m.kernel!.user);
     await h.mount();
-    hubfs.onQuit(() => d?.close());
+    // After the quit's own reply has been sent.
+    hubfs.onQuit(() => setImmediate(() => d?.close()));
   } catch (e) {
     d?.close();
     process.stderr.write(`ants-rc: hubd ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
