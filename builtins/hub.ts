@@ -183,7 +183,11 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
   const hungup = (e: unknown): void => {
     if (!live.signal.aborted && !(e instanceof NsError && e.message === Eintr)) end({ kind: 'hungup' });
   };
-  const quit = (): void => end({ kind: 'detach' });
+  // Ctrl-\ (a quit to our note group) detaches; the interrupt posted with it is spent on that.
+  const quit = (): void => {
+    if (sp.ng) sp.ng.interrupted = false;
+    end({ kind: 'detach' });
+  };
   try {
     const ctl = await host.ctlText();
     const left = [host.backlog(ctl, group + '1'), host.backlog(ctl, group + '2')];
