@@ -8,6 +8,7 @@
 //   node bench/run.mjs 9p    only 9P throughput and latency (bench/9p.mjs)
 //   node bench/run.mjs net   only the /net emulator (bench/net.mjs)
 //   node bench/run.mjs hang  only SIGINT-to-exit and the cost of yielding (bench/hang.mjs)
+//   node bench/run.mjs hub   only hubfs throughput to 1, 10 and 100 readers (bench/hub.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,3 +141,4 @@ if (!only || only === 'ns') await (await import('./ns.mjs')).ns();
 if (!only || only === '9p') await (await import('./9p.mjs')).p9();
 if (!only || only === 'net') await (await import('./net.mjs')).netBench();
 if (!only || only === 'hang') await (await import('./hang.mjs')).hang();
+if (!only || only === 'hub') await (await import('./hub.mjs')).hubBench();

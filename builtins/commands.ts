@@ -55,6 +55,7 @@ export const commands = new Map<string, Builtin>([
   ['ramfs', lazy(() => import('./cmd/ramfs.js'), 'ramfs')],
   ['hub', lazy(() => import('./hub.js'), 'hub')],
   ['mntgen', lazy(() => import('./cmd/ramfs.js'), 'mntgen')],
+  ['hubfs', lazy(() => import('./cmd/hubfs.js'), 'hubfs')],
   // the network (ns/net): Plan 9's names and the plain ones
   ['ip/ipconfig', lazy(() => import('./net/ipconfig.js'), 'ipconfig')],
   ['ipconfig', lazy(() => import('./net/ipconfig.js'), 'ipconfig')],

@@ -109,7 +109,8 @@ export interface Fid {
    * fires fails with `interrupted` and has taken nothing; files that never wait ignore it.
    */
   read(offset: number, count: number, signal?: Signal): Promise<Buffer>;
-  write(offset: number, data: Buffer): Promise<number>;
+  /** signal: the writer may give up (a flushed Twrite); only files whose writes can wait (hubfs under fear) look at it. */
+  write(offset: number, data: Buffer, signal?: Signal): Promise<number>;
   stat(): Promise<Dir>;
   /** 9P wstat: fields left at their "don't touch" values (~0, "") are unchanged. */
   wstat(dir: Partial<Dir>): Promise<void>;
@@ -135,7 +136,7 @@ export interface Fid {
    * conversation's data file) without joining them: how a large Twrite that arrived in
    * several reads reaches them uncopied.
    */
-  writev?(offset: number, pieces: Buffer[]): Promise<number>;
+  writev?(offset: number, pieces: Buffer[], signal?: Signal): Promise<number>;
   /** read, giving up to count bytes as the pieces the server holds them in, not joined. */
   readv?(offset: number, count: number, signal?: Signal): Promise<Buffer[]>;
   /** The same walk done synchronously, by servers that never block (kernel devices, #U). */

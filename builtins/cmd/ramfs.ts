@@ -16,7 +16,8 @@ import type { FileServer } from '../../ns/types.js';
 import type { ProcLike } from '../types.js';
 import { abs, cmd, getopts, usage } from './lib.js';
 
-async function serve(p: ProcLike, name: string, server: FileServer, srvname: string | undefined, mtpt: string | undefined, flag: number): Promise<string> {
+/** Post server as srvname and/or mount it on mtpt (the caller's namespace); '' or an error status. */
+export async function serve(p: ProcLike, name: string, server: FileServer, srvname: string | undefined, mtpt: string | undefined, flag: number): Promise<string> {
   const ns = p.vfs as Partial<Namespace>;
   if (typeof ns.mountServer !== 'function' || !ns.kernel) {
     await p.err(`${name}: no namespace: this shell runs on the bare host file system`);

@@ -7,7 +7,7 @@
  *
  * Tflush cancels the flushed read at its file (a Signal given to Fid.read), so a
  * read waiting on a pipe or a conversation takes nothing once flushed: the data goes to
- * the next read. Rflush goes at the end of the event loop's turn; a flushed request that
+ * the next read. A write gets one too, for files whose writes wait (hubfs under fear). Rflush goes at the end of the event loop's turn; a flushed request that
  * settled by then — a read that had already taken its data, a walk that made its fid —
  * is answered first, as flush(5) allows, so nothing it did is lost. One still running
  * then has its reply dropped; if it later makes a fid (walk, attach) the fid is clunked,
@@ -104,7 +104,7 @@ interface Req {
   flushed: boolean;
   /** Tags of the Tflushes waiting for it (answered once it settles or the turn ends). */
   flushers?: number[];
-  /** A read's cancellation, fired by Tflush or the end of the session. */
+  /** A read's or write's cancellation, fired by Tflush or the end of the session. */
   cancel?: Cancel;
   /** Bytes of Twrite data it holds. */
   held: number;
@@ -300,7 +300,7 @@ export class ServerConn {
   private start(f: Fcall, pieces?: Buffer[]): void {
     const held = f.type !== 'Twrite' ? 0 : pieces ? pieces.reduce((n, p) => n + p.length, 0) : f.data.length;
     const req: Req = { f, flushed: false, pieces, held };
-    if (f.type === 'Tread') req.cancel = new Cancel();
+    if (f.type === 'Tread' || f.type === 'Twrite') req.cancel = new Cancel();
     this.held += held;
     this.reqs.set(f.tag, req);
     this.handle(f, req).then(
@@ -553,7 +553,8 @@ export class ServerConn {
         const m = s.omode & 3;
         if (m !== OWRITE && m !== ORDWR) throw new NsError(Enotwriting);
         const fid = this.fidOf(s);
-        const n = !ps ? await fid.write(f.offset, f.data) : fid.writev ? await fid.writev(f.offset, ps) : await fid.write(f.offset, Buffer.concat(ps));
+        const signal = req.cancel;
+        const n = !ps ? await fid.write(f.offset, f.data, signal) : fid.writev ? await fid.writev(f.offset, ps, signal) : await fid.write(f.offset, Buffer.concat(ps), signal);
         return { type: 'Rwrite', tag, count: n };
       }
       case 'Tclunk': {
