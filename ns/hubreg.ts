@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { pidAlive } from './spawnd.js';
+import { dropLock, pidAlive, takeLock } from './spawnd.js';
 
 export const HUB_REGISTRY = 'hubs';
 
@@ -31,8 +31,24 @@ function entries(dir: string): HubEntry[] {
   return out;
 }
 
-/** Rewrite the registry as keep says, whole (written aside and renamed over, so a reader never sees half). */
+const LOCK = HUB_REGISTRY + '.lock';
+
+/**
+ * Rewrite the registry as keep says, whole (written aside and renamed over, so a reader
+ * never sees half), under a lock so hosts starting together do not lose each other's lines.
+ */
 function rewrite(dir: string, keep: (e: HubEntry) => boolean, add?: HubEntry): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let locked = false;
+  for (let i = 0; i < 100 && !(locked = takeLock(dir, LOCK)); i++) Atomics.wait(pause, 0, 0, 5);
+  try {
+    update(dir, keep, add);
+  } finally {
+    if (locked) dropLock(dir, LOCK);
+  }
+}
+
+function update(dir: string, keep: (e: HubEntry) => boolean, add?: HubEntry): void {
   const list = entries(dir).filter((e) => keep(e) && pidAlive(e.pid));
   if (add) list.push(add);
   const file = nodePath.join(dir, HUB_REGISTRY);

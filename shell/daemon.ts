@@ -38,6 +38,11 @@ export interface DaemonOptions {
   locked?: boolean;
   /** The owner's reasons to stay up besides connected clients. */
   busy?: () => boolean;
+  /**
+   * Run first thing on close, with whether the socket had gone (its directory removed,
+   * or another daemon took the name): then the directory is not ours to write in.
+   */
+  onClose?: (gone: boolean) => void;
 }
 
 const inode = (p: string): number | undefined => {
@@ -130,7 +135,7 @@ export class Daemon {
 
   private tick(): void {
     if (this.ino === undefined || inode(this.sock) !== this.ino) {
-      this.close();
+      this.close(true);
       return;
     }
     if (this.conns.size > 0 || this.o.busy?.()) this.lastBusy = Date.now();
@@ -141,9 +146,14 @@ export class Daemon {
    * Stop: no new clients, the socket and pid file removed, every connection hung up once
    * what was answered has gone out (a `quit` gets its reply); done then resolves.
    */
-  close(): void {
+  close(gone = false): void {
     if (this.closed) return;
     this.closed = true;
+    try {
+      this.o.onClose?.(gone);
+    } catch {
+      /* the owner's cleanup failing does not keep the daemon up */
+    }
     clearInterval(this.timer);
     this.listener.close();
     if (this.ino !== undefined && inode(this.sock) === this.ino) fs.rmSync(this.sock, { force: true });

@@ -348,7 +348,14 @@ export async function runHubd(argv: string[]): Promise<number> {
     const hubfs = new Hubfs({ name });
     host = new HubHost(m, name, hubfs);
     const h = host;
-    d = await Daemon.start({ dir, name, server: h.server, idleMs: msFromEnv('ANTS_HUBD_IDLE', HUBD_IDLE), locked: argv[1] === 'locked', busy: () => h.shells.size > 0 });
+    d = await Daemon.start({
+      dir, name, server: h.server, idleMs: msFromEnv('ANTS_HUBD_IDLE', HUBD_IDLE), locked: argv[1] === 'locked',
+      busy: () => h.shells.size > 0,
+      // Out of the registry before the socket goes: once it has, `hub -l` and the directory are done with us.
+      onClose: (gone) => {
+        if (!gone) hubUnregister(dir, name, process.pid);
+      },
+    });
     if (!d) return 0;
     m.kernel!.srv.post(name, h.server, 0, m.kernel!.user);
     await h.mount();
@@ -361,7 +368,6 @@ export async function runHubd(argv: string[]): Promise<number> {
   }
   hubRegister(dir, name, process.pid);
   await d.done;
-  hubUnregister(dir, name, process.pid);
   host.hangup();
   return 0;
 }
