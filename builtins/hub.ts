@@ -355,7 +355,7 @@ export const hub = cmd('hub', async (p, argv) => {
   if (!o || o.args.length > 2) return usage(p, USAGE);
   const dir = srvDir(p);
   if (o.has.has('l')) {
-    for (const h of liveHubs(dir)) await p.write(1, `${h.name}\tpid ${h.pid}\t/srv/${h.name}\n`);
+    for (const h of liveHubs(dir)) await p.write(1, `${h.name.padEnd(12)} pid ${h.pid}  /srv/${h.name}\n`);
     return '';
   }
   const name = o.args[0] ?? 'hubfs';

@@ -343,30 +343,40 @@ export async function runHubd(argv: string[]): Promise<number> {
   let d: Daemon | undefined;
   let host: HubHost | undefined;
   daemonize(() => d?.close());
+  let registered = false;
+  const unregister = (): void => {
+    if (registered) hubUnregister(dir, name, process.pid);
+    registered = false;
+  };
   try {
     const m = await bootHeadless();
     const hubfs = new Hubfs({ name });
     host = new HubHost(m, name, hubfs);
     const h = host;
+    // Ready before the socket answers: a client's first `new` needs the hubs mounted.
+    m.kernel!.srv.post(name, h.server, 0, m.kernel!.user);
+    await h.mount();
     d = await Daemon.start({
       dir, name, server: h.server, idleMs: msFromEnv('ANTS_HUBD_IDLE', HUBD_IDLE), locked: argv[1] === 'locked',
       busy: () => h.shells.size > 0,
       // Out of the registry before the socket goes: once it has, `hub -l` and the directory are done with us.
       onClose: (gone) => {
-        if (!gone) hubUnregister(dir, name, process.pid);
+        if (!gone) unregister();
       },
     });
     if (!d) return 0;
-    m.kernel!.srv.post(name, h.server, 0, m.kernel!.user);
-    await h.mount();
-    // After the quit's own reply has been sent.
-    hubfs.onQuit(() => setImmediate(() => d?.close()));
+    hubRegister(dir, name, process.pid);
+    registered = true;
+    // Out of the registry before quit is answered; the hangup after the answer has gone.
+    hubfs.onQuit(() => {
+      unregister();
+      setImmediate(() => d?.close());
+    });
   } catch (e) {
     d?.close();
     process.stderr.write(`ants-rc: hubd ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  hubRegister(dir, name, process.pid);
   await d.done;
   host.hangup();
   return 0;
