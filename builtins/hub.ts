@@ -201,24 +201,25 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
 
     // Output: the backlog is gathered until both hubs have given theirs, then its tail
     // is shown; what comes meanwhile waits behind it.
-    let back: Buffer[] = [];
+    const back: Buffer[][] = [[], []];
     const early: [number, Buffer][] = [];
-    const show = async (fd: number, b: Buffer): Promise<void> => {
-      if (back.length === 0 && left[0] === 0 && left[1] === 0 && early.length === 0) return term.write(fd, b);
+    let shown = total === 0;
+    const show = (fd: number, b: Buffer): Promise<void> => {
+      if (shown) return term.write(fd, b);
       const i = fd - 1;
       const n = Math.min(left[i]!, b.length);
-      if (n > 0) back.push(b.subarray(0, n));
+      if (n > 0) back[i]!.push(b.subarray(0, n));
       if (n < b.length) early.push([fd, b.subarray(n)]);
       left[i]! -= n;
-      if (left[0] === 0 && left[1] === 0) {
-        const text = Buffer.concat(back).toString('utf8');
-        back = [];
-        const rows = all ? 0 : Math.max(4, (process.stdout.rows ?? 24) - 2);
-        if (text !== '') await term.write(1, Buffer.from(tail(text, rows)));
-        for (const [f, e] of early.splice(0)) await term.write(f, e);
-      }
+      if (left[0] !== 0 || left[1] !== 0) return Promise.resolve();
+      // Each hub's tail on its own descriptor: on a terminal they share the screen.
+      shown = true;
+      const rows = all ? 0 : Math.max(4, (process.stdout.rows ?? 24) - 2);
+      for (const [j, bufs] of back.entries()) if (bufs.length > 0) void term.write(j + 1, Buffer.from(tail(Buffer.concat(bufs).toString('utf8'), rows)));
+      let last = Promise.resolve();
+      for (const [f, e] of early.splice(0)) last = term.write(f, e);
+      return last;
     };
-    if (total === 0) left[0] = left[1] = 0;
     const pump = async (f: Fid, fd: number): Promise<void> => {
       for (let off = 0; !live.signal.aborted; ) {
         const b = await f.read(off, 8192, live.signal);
