@@ -17,4 +17,8 @@ afterAll(() => killHostsUnder(`${tmpdir()}/ants-scn-`));
 // Hosts outlive their case's directory by a moment: their code cache goes elsewhere.
 const cache = join(tmpdir(), 'ants-hub-test-cache');
 
-scenarioSuite(join(here, 'scenario-hub'), () => ({ ANTSBIN: BIN, ANTS_NET: 'local', ANTS_HUBD_IDLE: '2000', XDG_CACHE_HOME: cache }));
+scenarioSuite(join(here, 'scenario-hub'), () => ({ ANTSBIN: BIN, ANTS_NET: 'local', ANTS_HUBD_IDLE: '2000', XDG_CACHE_HOME: cache }), {
+  // Each case starts a host or two, and waits for them: one at a time, with room.
+  sequential: true,
+  limit: 30_000,
+});
