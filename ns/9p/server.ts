@@ -7,9 +7,10 @@
  *
  * Tflush cancels the flushed read at its file (a Signal given to Fid.read), so a
  * read waiting on a pipe or a conversation takes nothing once flushed: the data goes to
- * the next read. A write gets one too, for files whose writes wait (hubfs under fear). Rflush goes at the end of the event loop's turn; a flushed request that
- * settled by then — a read that had already taken its data, a walk that made its fid —
- * is answered first, as flush(5) allows, so nothing it did is lost. One still running
+ * the next read. A write gets one too, for files whose writes wait (hubfs under fear).
+ * Rflush goes at the end of the event loop's turn; a flushed request that settled by
+ * then — a read that had already taken its data, a walk that made its fid — is answered
+ * first, as flush(5) allows, so nothing it did is lost. One still running
  * then has its reply dropped; if it later makes a fid (walk, attach) the fid is clunked,
  * so the tables stay as if it never happened.
  *

@@ -242,7 +242,7 @@ export class Hubfs implements FileServer {
   fear = false;
   frozen = false;
   quitted = false;
-  readonly fearWait: number;
+  fearWait: number;
   readonly owner: string;
   readonly hubsByName = new Map<string, Hub>();
   readonly rootQid: Qid = { type: QTDIR, vers: 0, path: 0 };

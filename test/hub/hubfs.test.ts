@@ -202,7 +202,7 @@ describe('hubfs', () => {
   });
 
   it('fear holds a writer back while the slowest reader would lose bytes, and lets it go as the reader reads', async () => {
-    const { root } = await server({ ring: 10 });
+    const { root } = await server({ ring: 10, fearWait: 60_000 });
     const w = await make(root, 'h');
     const r = await open(root, 'h');
     await ctl(root, 'fear');
@@ -224,7 +224,7 @@ describe('hubfs', () => {
   });
 
   it('fear: a held write can be given up (nothing written), and waits at most fearWait', async () => {
-    const { fs, root } = await server({ ring: 10, fearWait: 20 });
+    const { fs, root } = await server({ ring: 10, fearWait: 60_000 });
     const w = await make(root, 'h');
     const r = await open(root, 'h');
     await ctl(root, 'fear');
@@ -236,22 +236,27 @@ describe('hubfs', () => {
     expect(await errOf(held)).toBe('interrupted');
     expect(fs.status()).toContain('h readers 1 written 8 lost 0');
     // With no one reading, the write goes through once fearWait has passed: never held for ever.
+    fs.fearWait = 1;
     expect(await put(w, 'ijklm')).toBe(5);
     expect(await getN(r, 10)).toBe('defghijklm');
     expect(fs.status()).toContain('written 13 lost 3');
   });
 
   it('fear: a reader that lets a writer wait its whole fearWait is not waited for again until it reads', async () => {
-    const { root } = await server({ ring: 10, fearWait: 20 });
+    const { fs, root } = await server({ ring: 10, fearWait: 1 });
     const w = await make(root, 'h');
     const r = await open(root, 'h');
     await ctl(root, 'fear');
     await put(w, 'abcdefgh');
     await put(w, 'ijklm');
+    fs.fearWait = 60_000;
     expect(await waiting(put(w, 'nopqr'))).toBe(false);
     expect(await get(r)).toBe('ijklmnopqr');
     await put(w, 'stuvwxyz');
-    expect(await waiting(put(w, '01234'))).toBe(true);
+    const held = put(w, '01234');
+    expect(await waiting(held)).toBe(true);
+    await ctl(root, 'calm');
+    expect(await held).toBe(5);
   });
 
   it('a read given up takes nothing: the next read gets the data', async () => {
@@ -453,7 +458,7 @@ describe('hubfs over 9P on a Unix socket', () => {
   });
 
   it('a flushed Twrite held by fear writes nothing, even once the reader catches up', async () => {
-    const fs = new Hubfs({ name: 'u', ring: 10 });
+    const fs = new Hubfs({ name: 'u', ring: 10, fearWait: 60_000 });
     fs.fear = true;
     const r = await peer(fs);
     expect(await r.rpc({ type: 'Twalk', tag: 1, fid: 1, newfid: 2, wname: [] })).toMatchObject({ type: 'Rwalk' });
