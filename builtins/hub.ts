@@ -294,7 +294,9 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
         try {
           b = await p.read(0, 8192, live.signal);
         } catch (e) {
-          if (live.signal.aborted || !(e instanceof NsError && e.message === Eintr)) throw e;
+          if (live.signal.aborted) return;
+          // A terminal we cannot read: the output goes on, and Ctrl-\ still detaches.
+          if (!(e instanceof NsError && e.message === Eintr)) return;
           if (sp.ng?.quitSignal.aborted) return quit();
           // Ctrl-C: the hub shell's interrupt, not ours.
           if (sp.ng) sp.ng.interrupted = false;
@@ -352,7 +354,7 @@ function hostPid(dir: string, name: string): string {
 }
 
 export const hub = cmd('hub', async (p, argv) => {
-  const o = getopts(argv, 'btlBL');
+  const o = getopts(argv, 'btlB');
   if (!o || o.args.length > 2) return usage(p, USAGE);
   const dir = srvDir(p);
   if (o.has.has('l')) {
