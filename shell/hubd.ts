@@ -93,16 +93,18 @@ export class HubHost {
   /** ctl `new GROUP` with the caller's namespace text: start the group's shell unless it runs. */
   async newShell(group: string, nstext: string): Promise<void> {
     if (!validGroup(group)) throw new NsError(`bad group name ${group}`);
-    if (this.shells.has(group)) return;
-    for (const f of ['1', '2']) await this.hub(group + f, false);
-    for (const f of ['0', '0.note', '.status']) await this.hub(group + f, true);
+    const running = this.shells.get(group);
+    if (running) return running.input.reading;
     const p = this.m.root.fork();
     const stop = new AbortController();
     const sh: Shell = { group, proc: p, stop, input: new Input(p) };
+    // Taken at once: a second `new` for the group meanwhile waits for this shell instead of starting one.
     this.shells.set(group, sh);
     let fds: Chan[] = [];
     try {
       p.ng = new NoteGroup();
+      for (const f of ['1', '2']) await this.hub(group + f, false);
+      for (const f of ['0', '0.note', '.status']) await this.hub(group + f, true);
       fds = [
         await this.ns.open(`${this.mnt}/${group}0`, OREAD),
         await this.ns.open(`${this.mnt}/${group}1`, OWRITE),
@@ -130,6 +132,7 @@ export class HubHost {
       await this.status(group, `running ${p.pid}`);
     } catch (e) {
       this.shells.delete(group);
+      sh.input.fail();
       p.done();
       throw e;
     }
@@ -178,6 +181,7 @@ export class HubHost {
     }
     p.setStatus(status);
     p.done();
+    sh.input.fail();
     sh.stop.abort();
     this.shells.delete(sh.group);
     await this.status(sh.group, `exited ${status}`).catch(() => {});
@@ -204,8 +208,12 @@ class Input {
   private held: Buffer = Buffer.alloc(0);
   private eof = false;
   private started!: () => void;
-  /** Resolves when the shell first waits for input (its first prompt is out). */
-  readonly reading = new Promise<void>((r) => (this.started = r));
+  private failed!: (e: Error) => void;
+  /** Resolves when the shell first waits for input (its first prompt is out); rejects if it never starts. */
+  readonly reading = new Promise<void>((res, rej) => {
+    this.started = res;
+    this.failed = rej;
+  });
 
   constructor(private readonly p: Proc) {}
 
@@ -221,6 +229,12 @@ class Input {
         await p.err('\n' + (p.get('prompt')[0] ?? ''));
       }
     }
+  }
+
+  /** The shell could not be started. */
+  fail(): void {
+    this.reading.catch(() => {});
+    this.failed(new NsError('hub shell failed to start'));
   }
 
   async line(): Promise<string | null> {
