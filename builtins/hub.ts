@@ -170,7 +170,7 @@ function tail(text: string, n: number): string {
  * Attached to group: relay until the shell exits or the user leaves. The output and
  * status reads are ours to take back (`live`), never the user's interrupt's.
  */
-async function attach(p: ProcLike, host: Host, group: string, all: boolean, term: Term): Promise<Outcome> {
+async function attach(p: ProcLike, host: Host, group: string, all: boolean, term: Term, typed: { text: string }): Promise<Outcome> {
   const sp = p as ProcLike & ShellProc;
   const live = new AbortController();
   const fids: Fid[] = [];
@@ -223,7 +223,8 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
     const pump = async (f: Fid, fd: number): Promise<void> => {
       for (let off = 0; !live.signal.aborted; ) {
         const b = await f.read(off, 8192, live.signal);
-        if (b.length === 0) return;
+        // A read answered as this attachment ended is its own reader's, not the next one's.
+        if (b.length === 0 || live.signal.aborted) return;
         off += b.length;
         await show(fd, b);
       }
@@ -233,7 +234,7 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
       let buf = '';
       for (let off = 0; !live.signal.aborted; ) {
         const b = await status.read(off, 1024, live.signal);
-        if (b.length === 0) return;
+        if (b.length === 0 || live.signal.aborted) return;
         off += b.length;
         buf += b.toString('utf8');
         for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
@@ -287,8 +288,17 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
           return term.say(`hub: unknown command %${verb}`);
       }
     };
+    // Lines typed after one that ends this attachment (%attach, %remote) are the next one's.
+    const lines = async (): Promise<void> => {
+      for (let nl = typed.text.indexOf('\n'); nl >= 0 && !live.signal.aborted; nl = typed.text.indexOf('\n')) {
+        const line = typed.text.slice(0, nl + 1);
+        typed.text = typed.text.slice(nl + 1);
+        if (line.startsWith('%')) await command(line);
+        else await send(input, line);
+      }
+    };
     const relay = async (): Promise<void> => {
-      let part = '';
+      await lines();
       while (!live.signal.aborted) {
         let b: Buffer;
         try {
@@ -305,19 +315,14 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
         }
         if (b.length === 0) {
           // Ctrl-D: end of file for the shell's next read; a pipe's end is the end of our input.
-          if (part !== '') await send(input, part);
-          part = '';
+          if (typed.text !== '') await send(input, typed.text);
+          typed.text = '';
           await host.ctl(`eof ${group}0`);
           if (!tty) return;
           continue;
         }
-        part += b.toString('utf8');
-        for (let nl = part.indexOf('\n'); nl >= 0 && !live.signal.aborted; nl = part.indexOf('\n')) {
-          const line = part.slice(0, nl + 1);
-          part = part.slice(nl + 1);
-          if (line.startsWith('%')) await command(line);
-          else await send(input, line);
-        }
+        typed.text += b.toString('utf8');
+        await lines();
       }
     };
     void relay().catch(hungup);
@@ -392,11 +397,12 @@ export const hub = cmd('hub', async (p, argv) => {
       return '';
     }
     const term = new Term(p);
+    const typed = { text: '' };
     let prev = group;
     for (;;) {
       let r: Outcome;
       try {
-        r = await attach(p, host, group, o.has.has('B'), term);
+        r = await attach(p, host, group, o.has.has('B'), term, typed);
       } catch (e) {
         if (group === prev) throw e;
         await term.say(`hub: can't attach ${group}: ${errText(e)}`);
