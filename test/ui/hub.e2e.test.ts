@@ -1,7 +1,8 @@
 // hub end to end: the built binary in pseudo-terminals (test/ui/pty.ts) attaching to a
 // hub shell that lives in a hub host: a command and its output, Ctrl-C to the hub
 // shell's command, Ctrl-\ back to the local prompt, the first terminal closed and a new
-// one re-attaching to the same shell with its backlog, and two clients at once.
+// one re-attaching to the same shell with its backlog, two clients at once, and Ctrl-D
+// ending the shell.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +13,7 @@ import { killHostsUnder } from '../hub/hosts.js';
 const ENTER = '\r';
 const CTRL_C = '\x03';
 const CTRL_BACKSLASH = '\x1c';
+const CTRL_D = '\x04';
 
 const built = fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'bundle', 'batch.cjs'));
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ants-hube2e-'));
@@ -98,8 +100,8 @@ describe.skipIf(!built)('hub on a terminal', () => {
     await s2.waitFor('from three');
     await s2.waitFor(atPrompt);
 
-    // The shell's exit ends both attachments with its status.
-    await s2.type('exit', ENTER);
+    // Ctrl-D is an end of file for the shell, which exits: both attachments end with its status.
+    await s2.type(CTRL_D);
     await s2.waitFor("hub: ph: io shell exited (status '')");
     await s3.waitFor("hub: ph: io shell exited (status '')");
     await s2.waitFor(emptyPrompt);
