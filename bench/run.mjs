@@ -10,6 +10,7 @@
 //   node bench/run.mjs hang  only SIGINT-to-exit and the cost of yielding (bench/hang.mjs)
 //   node bench/run.mjs hub   only hubfs throughput to 1, 10 and 100 readers (bench/hub.mjs)
 //   node bench/run.mjs reroot  only a 9P root as a place to work (bench/reroot.mjs)
+//   node bench/run.mjs hubd  only a hub shell's line-to-output latency (bench/hubd.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,3 +145,4 @@ if (!only || only === 'net') await (await import('./net.mjs')).netBench();
 if (!only || only === 'hang') await (await import('./hang.mjs')).hang();
 if (!only || only === 'hub') await (await import('./hub.mjs')).hubBench();
 if (!only || only === 'reroot') await (await import('./reroot.mjs')).reroot();
+if (!only || only === 'hubd') await (await import('./hubd.mjs')).hubdBench();

@@ -53,6 +53,7 @@ export const commands = new Map<string, Builtin>([
   ['ps', lazy(() => import('./cmd/ps.js'), 'ps')],
   ['rc', lazy(() => import('./cmd/rc.js'), 'rc')],
   ['ramfs', lazy(() => import('./cmd/ramfs.js'), 'ramfs')],
+  ['hub', lazy(() => import('./hub.js'), 'hub')],
   ['mntgen', lazy(() => import('./cmd/ramfs.js'), 'mntgen')],
   ['hubfs', lazy(() => import('./cmd/hubfs.js'), 'hubfs')],
   // the network (ns/net): Plan 9's names and the plain ones

@@ -1,6 +1,7 @@
 /*
  * ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]
  * ants-rc --netd dir        (the shared /net daemon, which sessions start themselves)
+ * ants-rc --hubd srvname    (a hub host, which `hub` starts: shell/hubd.ts)
  * ants-rc --help | --version
  *
  * Batch use (-c, a script file, a script on standard input) loads only the interpreter.
@@ -138,6 +139,7 @@ async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?:
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--netd') return (await import('../ns/net/netd.js')).runNetd(argv.slice(1));
+  if (argv[0] === '--hubd') return (await import('./hubd.js')).runHubd(argv.slice(1));
   if (argv[0] === '--help' || argv[0] === '--version') {
     process.stdout.write(argv[0] === '--help' ? HELP : `ants-rc ${version()}\n`);
     return 0;

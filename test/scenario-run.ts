@@ -13,7 +13,7 @@ import { parseSpec, type SpecCase } from './spec-format.js';
 
 const BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'bin', 'ants-rc.js');
 
-function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv, guardMs: number): Promise<{ stdout: string; stderr: string; status: number }> {
+function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv, limit = 15_000): Promise<{ stdout: string; stderr: string; status: number }> {
   const cwd = realpathSync(mkdtempSync(join(tmpdir(), 'ants-scn-')));
   writeFileSync(join(cwd, 'case.rc'), c.script);
   const e = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: cwd, LANG: 'C.UTF-8', NAMESPACE: join(cwd, '.ns'), ...env(cwd) };
@@ -25,7 +25,7 @@ function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv, guardMs: numb
       p.stdout.on('data', (b) => (out += b));
       p.stderr.on('data', (b) => (err += b));
       p.stdin.end(c.stdin ?? '');
-      const t = setTimeout(() => p.kill('SIGKILL'), guardMs);
+      const t = setTimeout(() => p.kill('SIGKILL'), limit);
       p.on('close', (code) => {
         clearTimeout(t);
         rmSync(cwd, { recursive: true, force: true });
@@ -38,19 +38,24 @@ function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv, guardMs: numb
   });
 }
 
-/**
- * Register every case of every .rcspec file in dir as a test. guardMs is the hang guard: a
- * case still running then is killed (suites whose cases start several processes give more).
- */
-export function scenarioSuite(dir: string, env: (cwd: string) => NodeJS.ProcessEnv = () => ({}), guardMs = 15_000): void {
+export interface SuiteOptions {
+  /** Run the cases one at a time (each starts processes of its own that load the machine). */
+  sequential?: boolean;
+  /** A case still running after this many ms is killed (default 15 s). */
+  limit?: number;
+}
+
+/** Register every case of every .rcspec file in dir as a test. */
+export function scenarioSuite(dir: string, env: (cwd: string) => NodeJS.ProcessEnv = () => ({}), o: SuiteOptions = {}): void {
+  const limit = o.limit ?? 15_000;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.rcspec')).sort()) {
     const cases = parseSpec(readFileSync(join(dir, file), 'utf8'), file);
     describe(file, () => {
       for (const c of cases) {
-        test.concurrent(c.name, async () => {
-          const got = await run(c, env, guardMs);
+        (o.sequential ? test : test.concurrent)(c.name, async () => {
+          const got = await run(c, env, limit);
           expect(got).toEqual({ ...c.expect, ...c.ants });
-        }, guardMs + 5_000);
+        }, limit + 5_000);
       }
     });
   }

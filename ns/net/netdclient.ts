@@ -40,17 +40,16 @@
  *    for having too many: only thousands of files reading and writing at once could run
  *    the pool dry.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type net from 'node:net';
 import nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '../9p/client.js';
 import { MountFs } from '../9p/mnt.js';
 import { dial } from '../9p/transport.js';
 import { defaultSrvDir, ensureSrvDir } from '../dev/srv.js';
 import { Ehungup } from '../errors.js';
 import { unlessInterrupted } from '../sleepon.js';
+import { spawnDetached, takeLock as takeLockIn } from '../spawnd.js';
 import { type Dir, type Fid, NsError, type OpenResult, type Qid, type Signal, type WalkOpened, walkThenOpen } from '../types.js';
 import { tcpConvFile } from './devip.js';
 import { NETD_LOCK, NETD_SOCKET } from './remote.js';
@@ -72,50 +71,13 @@ const EMPTY = Buffer.alloc(0);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** bin/ants-rc.js, found upward from this module (source, dist/, or the bundle). */
-function binPath(): string | undefined {
-  let d = nodePath.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = nodePath.join(d, 'bin', 'ants-rc.js');
-    if (fs.existsSync(p)) return p;
-    d = nodePath.dirname(d);
-  }
-  return undefined;
-}
-
 /** Start a daemon serving dir, which holds the start lock; it detaches and outlives this process. */
 export function startNetd(dir: string): void {
-  const bin = binPath();
-  if (!bin) throw new NsError(Enetd);
-  const child = spawn(process.execPath, [bin, '--netd', dir, 'locked'], { detached: true, stdio: 'ignore', cwd: '/', env: process.env });
-  child.on('error', () => {});
-  child.unref();
+  if (spawnDetached(['--netd', dir, 'locked']) === undefined) throw new NsError(Enetd);
 }
 
-/**
- * Take the start lock (a directory: mkdir is atomic): the one who gets it starts the
- * daemon, which drops it once it listens. A lock older than a few seconds is a starter
- * that died, and is taken over.
- */
-export function takeLock(dir: string): boolean {
-  const lock = nodePath.join(dir, NETD_LOCK);
-  for (let i = 0; i < 2; i++) {
-    try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      fs.mkdirSync(lock, { mode: 0o700 });
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
-    }
-    try {
-      if (Date.now() - fs.statSync(lock).mtimeMs < 5000) return false;
-      fs.rmdirSync(lock);
-    } catch {
-      /* gone meanwhile: try again */
-    }
-  }
-  return false;
-}
+/** Take the daemon's start lock in dir (spawnd.ts): the one who gets it starts the daemon. */
+export const takeLock = (dir: string): boolean => takeLockIn(dir, NETD_LOCK);
 
 async function tryConnect(sock: string): Promise<{ fs: MountFs; sock: net.Socket } | undefined> {
   let s;

@@ -11,4 +11,4 @@ const BIN = join(here, '..', '..', 'bin', 'ants-rc.js');
 // ANTS_NET=local: each case's /net is in-process (127/8 still reaches the host), so no case
 // starts a /net daemon of its own. A case starts up to three ants-rc processes, so the hang
 // guard is a minute.
-scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }), 60_000);
+scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }), { limit: 60_000 });
