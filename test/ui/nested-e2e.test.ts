@@ -70,6 +70,19 @@ describe.skipIf(!built)('a nested session in the Ink UI', () => {
     await s.waitFor(statusLacks('newns'));
     await s.type('echo back with $status', ENTER);
     await s.waitFor(row('back with 3'));
+    // A session inside a session: Ctrl-D leaves one level at a time.
+    await s.type('newns; echo outer again', ENTER);
+    await s.waitFor(statusHas('newns'));
+    await s.type("prompt=('in% ' $prompt(2)); newns; echo inner done", ENTER);
+    await s.waitFor(atPrompt('in%'));
+    await s.type("prompt=('inner% ' $prompt(2))", ENTER);
+    await s.waitFor(atPrompt('inner%'));
+    await s.type(CTRL_D);
+    await s.waitFor(row('inner done'));
+    await s.waitFor((l) => atPrompt('in%')(l) && statusHas('newns')(l));
+    await s.type(CTRL_D);
+    await s.waitFor(row('outer again'));
+    await s.waitFor((l) => atPrompt('%')(l) && statusLacks('newns')(l));
   });
 
   it('completes paths in the nested namespace, not the caller’s', async () => {
