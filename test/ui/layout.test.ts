@@ -59,6 +59,11 @@ describe('status line', () => {
     expect(statusText({ ...s, jobs: [123], status: 'false' }, 80)).toBe('vm · /usr/glenda/src/ants · job 123 · status false');
     expect(statusText({ ...s, jobs: [1, 2], root: 'tcp!srv!564' }, 80)).toBe('vm · /usr/glenda/src/ants · root tcp!srv!564 · 2 jobs');
   });
+  it('names the nested session the terminal is in, and a root only once', () => {
+    expect(statusText({ ...s, label: 'admin' }, 80)).toBe('vm · /usr/glenda/src/ants · admin');
+    expect(statusText({ ...s, label: 'newns', root: 'boot', status: 'false' }, 80)).toBe('vm · /usr/glenda/src/ants · newns · root boot · status false');
+    expect(statusText({ ...s, label: 'root tcp!srv!564', root: 'tcp!srv!564' }, 80)).toBe('vm · /usr/glenda/src/ants · root tcp!srv!564');
+  });
   it('shortens the cwd from the left to fit', () => {
     expect(statusText(s, 20)).toBe('vm · …/src/ants');
   });
