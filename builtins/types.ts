@@ -50,8 +50,11 @@ export interface Shell {
   /** A function back as source, as whatis shows it. */
   printFn(p: ProcLike, name: string): string | undefined;
   findCommand(p: ProcLike, name: string): Promise<string | undefined>;
-  /** Run argv in a child of p, set up first by setup; resolves to the child's status. */
-  runForked(p: ProcLike, argv: string[], setup: (child: ProcLike) => void): Promise<string>;
+  /**
+   * Run argv (or body, which resolves to a status) in a child of p, set up first by setup;
+   * resolves to the child's status.
+   */
+  runForked(p: ProcLike, argv: string[] | ((child: ProcLike) => Promise<string>), setup: (child: ProcLike) => void): Promise<string>;
   isBuiltin(name: string): boolean;
   /**
    * A nested interactive session in p (rerootwin, admin, newns with no command): on the

@@ -74,10 +74,10 @@ const app = await build({
   logLevel: 'warning',
 });
 
-// The namespace file ships beside the bundle, where ns/boot.ts looks first: the package
-// holds dist/, not ns/.
+// The namespace files ship beside the bundle, where ns/boot.ts and ns/admin.ts look
+// first: the package holds dist/, not ns/.
 mkdirSync(`${out}/lib`, { recursive: true });
-copyFileSync('ns/lib/namespace', `${out}/lib/namespace`);
+for (const f of readdirSync('ns/lib')) copyFileSync(`ns/lib/${f}`, `${out}/lib/${f}`);
 made.add('lib');
 
 // Files of earlier builds go only now, so a shell started during the build finds its bundle.

@@ -205,9 +205,10 @@ export class AntsMachine implements Machine, Shell {
     return findCommand(p as Proc, name);
   }
 
-  runForked(pl: ProcLike, argv: string[], setup: (child: ProcLike) => void): Promise<string> {
+  runForked(pl: ProcLike, argv: string[] | ((child: ProcLike) => Promise<string>), setup: (child: ProcLike) => void): Promise<string> {
     const child = (pl as Proc).fork();
     setup(child);
+    if (typeof argv === 'function') return this.compiler.runChild(child, async (c) => c.setStatus(await argv(c)));
     return this.compiler.runChild(child, (c) => runArgv(this, c, argv, false));
   }
 

@@ -37,8 +37,10 @@ export class Jobs {
 export interface StatusInfo {
   sysname: string;
   cwd: string;
-  /** The namespace's root source when rerooted ($rootsrc), else ''. */
+  /** The namespace's root source when rerooted ($rootsrc) or booted with --root, else ''. */
   root: string;
+  /** The --root session's root has hung up. */
+  hungup?: boolean;
   jobs: number[];
   status: string;
 }
@@ -47,7 +49,8 @@ export function statusInfo(p: Proc, jobs: Jobs): StatusInfo {
   return {
     sysname: p.get('sysname')[0] || os.hostname(),
     cwd: p.cwd,
-    root: p.get('rootsrc')[0] ?? '',
+    root: p.get('rootsrc')[0] ?? p.m.kernel?.boot?.src ?? '',
+    hungup: p.get('rootsrc').length === 0 && p.m.kernel?.boot?.client?.hungup === true,
     jobs: jobs.running(p),
     status: p.status,
   };
@@ -56,7 +59,7 @@ export function statusInfo(p: Proc, jobs: Jobs): StatusInfo {
 /** The line as text no wider than width: fields separated by ' · ', the cwd shortened first. */
 export function statusText(s: StatusInfo, width: number): string {
   const tail: string[] = [];
-  if (s.root) tail.push(`root ${s.root}`);
+  if (s.root) tail.push(`root ${s.root}${s.hungup ? ' (hung up)' : ''}`);
   if (s.jobs.length === 1) tail.push(`job ${s.jobs[0]}`);
   else if (s.jobs.length > 1) tail.push(`${s.jobs.length} jobs`);
   // A failure as rc judges one: a status of only 0s and |s (a pipeline's `|`) is success.
