@@ -1,4 +1,4 @@
-import type { Builtin } from './types.js';
+import type { Builtin, ProcLike } from './types.js';
 import { needNs } from './nsops.js';
 import { OREAD } from '../ns/types.js';
 import { resolvePath } from '../ns/vfs.js';
@@ -10,8 +10,10 @@ const USAGE = 'usage: newns [-ad] [-n namespace] [cmd [args ...]]';
 /*
  * newns [-ad] [-n file] [cmd …] (also auth/newns): build a namespace from a namespace
  * file (namespace(6); the boot namespace when no -n), from scratch or with -a on top of a
- * copy of the current one, and run cmd in it — rc -i when there is none, as 9front's
- * newns does. The caller's namespace never changes. -d reports the lines that fail (they
+ * copy of the current one, and run cmd in it. With no cmd, an interactive rc in it, as
+ * 9front's newns does: a nested session on the terminal (its prompt, completion and status
+ * line follow the new namespace; Ctrl-D or exit comes back), else commands read from
+ * standard input (sh.interact). The caller's namespace never changes. -d reports the lines that fail (they
  * are silent otherwise). The namespace code loads on first use.
  */
 export const newns: Builtin = async (p, argv, sh) => {
@@ -73,7 +75,8 @@ export const newns: Builtin = async (p, argv, sh) => {
   const cur = p.vfs as unknown as Namespace;
   const r = add ? await nsfile.addns(cur.copy(), text, opts) : await nsfile.newns(cur, text, opts);
   const cwd = r.cwd ?? (add ? p.cwd : '/');
-  return sh.runForked(p, i < argv.length ? argv.slice(i) : ['rc', '-i'], (child) => {
+  const run = i < argv.length ? argv.slice(i) : (c: ProcLike) => sh.interact(c, { label: 'newns' });
+  return sh.runForked(p, run, (child) => {
     child.vfs = r.ns;
     child.cwd = cwd;
   });

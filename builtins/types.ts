@@ -51,8 +51,9 @@ export interface Shell {
   printFn(p: ProcLike, name: string): string | undefined;
   findCommand(p: ProcLike, name: string): Promise<string | undefined>;
   /**
-   * Run argv (or body, which resolves to a status) in a child of p, set up first by setup;
-   * resolves to the child's status.
+   * Run argv in a child of p, set up first by setup; resolves to the child's status. A
+   * function instead of argv runs in the child and gives its status (a nested session:
+   * `(c) => sh.interact(c, opts)`).
    */
   runForked(p: ProcLike, argv: string[] | ((child: ProcLike) => Promise<string>), setup: (child: ProcLike) => void): Promise<string>;
   isBuiltin(name: string): boolean;

@@ -8,7 +8,7 @@ import type { Cmd } from './ast.js';
 import { parseLines } from './parse.js';
 import { Compiler, nested, runArgv } from './compile.js';
 import { checkInterrupt, type Code, FdTable, type Machine, type MaybePromise, Proc, RcError, RcExit, RcInterrupt } from './proc.js';
-import type { NoteGroup } from './notes.js';
+import { NoteGroup } from './notes.js';
 import { printFn, quote } from './print.js';
 import { findCommand } from './exec.js';
 import { builtins } from '../builtins/index.js';
@@ -39,6 +39,8 @@ export class AntsMachine implements Machine, Shell {
   interactive: boolean;
   /** The console's foreground note group (the root shell's, unless a nested session has the terminal). */
   fg: NoteGroup;
+  /** The shell whose session has the terminal: its sigint, sighup and sigterm functions handle the console's notes. */
+  fgProc: Proc;
   private pidSeq: number;
   readonly root: Proc;
   readonly kernel?: Kernel;
@@ -50,6 +52,7 @@ export class AntsMachine implements Machine, Shell {
     this.kernel = o.kernel;
     this.root = new Proc(this, { pid: o.kproc?.pid ?? process.pid, ppid: process.ppid, vfs: o.vfs, cwd: o.cwd, fds: o.fds, flags: o.flags });
     this.fg = this.root.ng;
+    this.fgProc = this.root;
     if (o.kproc) {
       this.root.k = o.kproc;
       this.root.vfs = o.kproc.ns;
@@ -122,7 +125,7 @@ export class AntsMachine implements Machine, Shell {
    */
   note(sig: 'SIGINT' | 'SIGHUP' | 'SIGTERM'): void {
     const g = this.fg;
-    const fn = this.root.fns.get(sig.toLowerCase());
+    const fn = this.fgProc.fns.get(sig.toLowerCase());
     if (fn) {
       for (const k of g.hosts) k.kill(sig);
       g.pendingHandler = fn;
@@ -208,7 +211,10 @@ export class AntsMachine implements Machine, Shell {
   runForked(pl: ProcLike, argv: string[] | ((child: ProcLike) => Promise<string>), setup: (child: ProcLike) => void): Promise<string> {
     const child = (pl as Proc).fork();
     setup(child);
-    if (typeof argv === 'function') return this.compiler.runChild(child, async (c) => c.setStatus(await argv(c)));
+    if (typeof argv === 'function') {
+      const body = argv;
+      return this.compiler.runChild(child, (c) => body(c).then((s) => c.setStatus(s)));
+    }
     return this.compiler.runChild(child, (c) => runArgv(this, c, argv, false));
   }
 
@@ -259,8 +265,27 @@ export class AntsMachine implements Machine, Shell {
   interact(pl: ProcLike, opts: InteractOptions = {}): Promise<string> {
     const p = pl as Proc;
     const onTty = this.interactive && isTtyChan(p.fds.get(0));
-    if (onTty && this.terminal) return this.terminal.interact(p, opts);
+    if (onTty && this.terminal) return this.foreground(p, () => this.terminal!.interact(p, opts));
     return runInput(this, p, streamLines((n) => p.read(0, n)), { interactive: onTty, top: false });
+  }
+
+  /**
+   * p's session has the terminal while f runs. It gets a note group of its own and the
+   * console's interrupts go there: Ctrl-C ends the nested session's current line, and the
+   * command that started the session (rerootwin, admin, newns), waiting in the caller's
+   * group, never sees it. Afterwards the caller's group is the foreground again.
+   */
+  private async foreground(p: Proc, f: () => Promise<string>): Promise<string> {
+    const saved = { fg: this.fg, fgProc: this.fgProc };
+    p.ng = new NoteGroup();
+    this.fg = p.ng;
+    this.fgProc = p;
+    try {
+      return await f();
+    } finally {
+      this.fg = saved.fg;
+      this.fgProc = saved.fgProc;
+    }
   }
 
   runInput(pl: ProcLike, read: (count: number) => Promise<Buffer>, interactive: boolean): Promise<string> {

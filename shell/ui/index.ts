@@ -15,8 +15,14 @@
  *
  * While editing, Ctrl-C is a key (raw mode) and drops the line; Ctrl-D on an empty line
  * ends the session with sigexit, as end of input does.
+ *
+ * A nested session (rerootwin, admin, newns: Shell.interact) runs in this same Session,
+ * with its proc as the foreground: the prompt, colouring, completion and status line
+ * follow that proc and its namespace, history stays the top session's (on the host). Its
+ * Ctrl-D and exit return to the command that started it, never end ants-rc.
  */
 import type { AntsMachine } from '../machine.js';
+import type { Proc } from '../proc.js';
 import { syntaxMessage } from '../machine.js';
 import { parseLines } from '../parse.js';
 import { RcError, RcExit, RcInterrupt } from '../proc.js';
@@ -100,18 +106,25 @@ class Session {
   private redraw: () => void = () => {};
   /** A prompt was drawn before Ink was loaded (see runUI). */
   early = false;
+  /** The proc whose session has the terminal: the top shell, or a nested session's. */
+  fg: Proc;
+  /** The nested session's name on the status line. */
+  label = '';
+  /** SIGINTs since the running line started (shell/main.ts gives them to the machine). */
+  interrupts = 0;
 
   constructor(
     private readonly m: AntsMachine,
     private readonly app: AppModule,
   ) {
+    this.fg = m.root;
     this.history = new History(historyFile(m.root.get('home')[0]));
     this.jobs = new Jobs(() => this.redraw());
   }
 
   /** A command word's kind for colouring; unknown names are looked up and drawn again. */
   private classify = (name: string): CommandKind => {
-    const p = this.m.root;
+    const p = this.fg;
     if (p.fns.has(name)) return 'function';
     if (builtins.has(name)) return 'builtin';
     const k = this.kinds.get(name);
@@ -128,7 +141,7 @@ class Session {
   };
 
   private view(st: EditorState, cont: boolean, active: boolean): View {
-    const p = this.m.root;
+    const p = this.fg;
     const pr = p.get('prompt');
     const width = process.stdout.columns || 80;
     let spans: Span[];
@@ -152,7 +165,7 @@ class Session {
       suggestion: active ? suggestion(st, this.history.entries) : '',
       search: st.search ? { query: st.search.query, found: st.search.index >= 0 } : null,
       menu: active && st.menu ? { labels: st.menu.items.map((i) => i.label), selected: st.menu.selected } : null,
-      status: active ? statusText(statusInfo(p, this.jobs), width) : null,
+      status: active ? statusText(statusInfo(p, this.jobs, this.label), width) : null,
       width,
       active,
     };
@@ -220,7 +233,7 @@ class Session {
     // whatever it leaves comes back to the editor at the next hold().
     ttyIn.give(keysText(this.typeahead));
     this.typeahead = [];
-    this.m.root.ng.interrupted = false;
+    this.fg.ng.interrupted = false;
     if (this.interruptNext) {
       this.interruptNext = false;
       this.m.note('SIGINT');
@@ -337,7 +350,7 @@ class Session {
               break;
             case 'complete': {
               const { buf, cur } = st;
-              completions(this.m.root, builtins.keys(), buf, cur).then(
+              completions(this.fg, builtins.keys(), buf, cur).then(
                 guard((c) => {
                   if (done) return;
                   st = complete(st, c);
@@ -393,25 +406,46 @@ export async function runUI(m: AntsMachine): Promise<string> {
   const app = await loadApp();
   const s = new Session(m, app);
   s.early = true;
+  // Counted beside shell/main.ts's handler, which gives interrupts to the machine.
+  const counted = () => s.interrupts++;
+  process.on('SIGINT', counted);
+  m.terminal = { interact: (q, o) => session(m, s, q, { nested: true, label: o.label }) };
   try {
-    return await session(m, s);
+    return await session(m, s, p, { nested: false });
   } finally {
+    m.terminal = undefined;
+    process.off('SIGINT', counted);
     s.release();
   }
 }
 
-async function session(m: AntsMachine, s: Session): Promise<string> {
-  const p = m.root;
+/**
+ * Edit and run lines in p until input ends or p exits. The top session then ends
+ * ants-rc (sigexit, m.finish); a nested one gives its status back to its caller, and the
+ * Session's foreground, label and interrupt count are the caller's again.
+ */
+async function session(m: AntsMachine, s: Session, p: Proc, o: { nested: boolean; label?: string }): Promise<string> {
+  const saved = { fg: s.fg, label: s.label, interrupts: s.interrupts };
+  s.fg = p;
+  if (o.nested) s.label = o.label ?? '';
+  try {
+    return await lines(m, s, p, o.nested);
+  } finally {
+    if (o.nested) s.release();
+    s.fg = saved.fg;
+    s.label = saved.label;
+    s.interrupts = saved.interrupts;
+  }
+}
+
+async function lines(m: AntsMachine, s: Session, p: Proc, nested: boolean): Promise<string> {
   let pending = '';
-  // Counted beside shell/main.ts's handler, which gives interrupts to the machine.
-  let interrupts = 0;
-  process.on('SIGINT', () => interrupts++);
   let ifst = { iflast: false };
   for (;;) {
     const o = await s.edit(pending !== '');
     if (o.kind === 'eof') {
       s.release();
-      return m.finish(p.status);
+      return nested ? p.status : m.finish(p.status);
     }
     if (o.kind === 'cancel') {
       pending = '';
@@ -430,7 +464,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
     s.history.add(text);
     s.release();
     let ended = false;
-    interrupts = 0;
+    s.interrupts = 0;
     try {
       for (const l of lines) await m.runLine(p, m.compile(l.cmd));
       if (error) {
@@ -438,7 +472,7 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
         p.setStatus('syntax error');
       }
     } catch (e) {
-      if (e instanceof RcExit) return m.finish(e.status);
+      if (e instanceof RcExit) return nested ? e.status : m.finish(e.status);
       if (!(e instanceof RcError)) throw e;
       if (e instanceof RcInterrupt) {
         p.ng.interrupted = false;
@@ -451,7 +485,10 @@ async function session(m: AntsMachine, s: Session): Promise<string> {
       }
     }
     // A Ctrl-C that ended a program or a loop without unwinding the line: the terminal
-    // echoed ^C; end that line, as rc does for an interrupted line.
-    if (interrupts > 0 && !ended) await p.err('');
+    // echoed ^C; end that line, as rc does for an interrupted line. The interrupt is
+    // spent (the line is over), so saying so is not itself interrupted.
+    const spent = p.ng.interrupted;
+    p.ng.interrupted = false;
+    if ((s.interrupts > 0 || spent) && !ended) await p.err('');
   }
 }

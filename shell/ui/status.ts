@@ -1,6 +1,7 @@
 /*
  * The status line under the prompt: what a Plan 9 user glances at — the system's name,
- * the current directory, the namespace's root when it is not the host's, background jobs
+ * the current directory, the nested session the terminal is in (newns, admin, a
+ * rerootwin's root), the namespace's root when it is not the host's, background jobs
  * still running (the $apids not yet waited for and not yet finished), and the last
  * command's status when it failed.
  *
@@ -37,6 +38,8 @@ export class Jobs {
 export interface StatusInfo {
   sysname: string;
   cwd: string;
+  /** The nested session the terminal is in (Shell.interact's label), else ''. */
+  label?: string;
   /** The namespace's root source when rerooted ($rootsrc) or booted with --root, else ''. */
   root: string;
   /** The --root session's root has hung up. */
@@ -45,10 +48,11 @@ export interface StatusInfo {
   status: string;
 }
 
-export function statusInfo(p: Proc, jobs: Jobs): StatusInfo {
+export function statusInfo(p: Proc, jobs: Jobs, label = ''): StatusInfo {
   return {
     sysname: p.get('sysname')[0] || os.hostname(),
     cwd: p.cwd,
+    label,
     root: p.get('rootsrc')[0] ?? p.m.kernel?.boot?.src ?? '',
     hungup: p.get('rootsrc').length === 0 && p.m.kernel?.boot?.client?.hungup === true,
     jobs: jobs.running(p),
@@ -59,7 +63,9 @@ export function statusInfo(p: Proc, jobs: Jobs): StatusInfo {
 /** The line as text no wider than width: fields separated by ' · ', the cwd shortened first. */
 export function statusText(s: StatusInfo, width: number): string {
   const tail: string[] = [];
-  if (s.root) tail.push(`root ${s.root}${s.hungup ? ' (hung up)' : ''}`);
+  if (s.label) tail.push(s.label);
+  // A rerootwin session may be labelled with its root already.
+  if (s.root && s.label !== `root ${s.root}`) tail.push(`root ${s.root}${s.hungup ? ' (hung up)' : ''}`);
   if (s.jobs.length === 1) tail.push(`job ${s.jobs[0]}`);
   else if (s.jobs.length > 1) tail.push(`${s.jobs.length} jobs`);
   // A failure as rc judges one: a status of only 0s and |s (a pipeline's `|`) is success.

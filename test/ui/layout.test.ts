@@ -63,6 +63,11 @@ describe('status line', () => {
     expect(statusText({ ...s, root: 'fsR' }, 80)).toBe('vm · /usr/glenda/src/ants · root fsR');
     expect(statusText({ ...s, root: 'fsR', hungup: true }, 80)).toBe('vm · /usr/glenda/src/ants · root fsR (hung up)');
   });
+  it('names the nested session the terminal is in, and a root only once', () => {
+    expect(statusText({ ...s, label: 'admin' }, 80)).toBe('vm · /usr/glenda/src/ants · admin');
+    expect(statusText({ ...s, label: 'newns', root: 'boot', status: 'false' }, 80)).toBe('vm · /usr/glenda/src/ants · newns · root boot · status false');
+    expect(statusText({ ...s, label: 'root tcp!srv!564', root: 'tcp!srv!564' }, 80)).toBe('vm · /usr/glenda/src/ants · root tcp!srv!564');
+  });
   it('shortens the cwd from the left to fit', () => {
     expect(statusText(s, 20)).toBe('vm · …/src/ants');
   });
