@@ -8,6 +8,7 @@
 //   node bench/run.mjs 9p    only 9P throughput and latency (bench/9p.mjs)
 //   node bench/run.mjs net   only the /net emulator (bench/net.mjs)
 //   node bench/run.mjs hang  only SIGINT-to-exit and the cost of yielding (bench/hang.mjs)
+//   node bench/run.mjs reroot  only a 9P root as a place to work (bench/reroot.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,3 +141,4 @@ if (!only || only === 'ns') await (await import('./ns.mjs')).ns();
 if (!only || only === '9p') await (await import('./9p.mjs')).p9();
 if (!only || only === 'net') await (await import('./net.mjs')).netBench();
 if (!only || only === 'hang') await (await import('./hang.mjs')).hang();
+if (!only || only === 'reroot') await (await import('./reroot.mjs')).reroot();

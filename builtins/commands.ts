@@ -73,4 +73,8 @@ export const commands = new Map<string, Builtin>([
   ['srvfs', lazy(() => import('./srvfs.js'), 'srvfs')],
   ['exportfs', lazy(() => import('./exportfs.js'), 'exportfs')],
   ['import', lazy(() => import('./import.js'), 'importCmd')],
+  // ANTS: a session moved onto a root served elsewhere, its terminal kept
+  ['rerootwin', lazy(() => import('./rerootwin.js'), 'rerootwin')],
+  ['savedevs', lazy(() => import('./rerootwin.js'), 'savedevs')],
+  ['getdevs', lazy(() => import('./rerootwin.js'), 'getdevs')],
 ]);

@@ -4,8 +4,9 @@
  * Serve the process's namespace (from root, default /) over 9P on its standard input and
  * output, as listen1 runs it for each call, until the client hangs up. -R: read-only.
  * -A: instead, listen on the announce string (tcp!127.0.0.1!17007, unix!/path) until
- * interrupted. Listening beyond loopback needs a key (-k, or $p9key): every attach must
- * then authenticate with it (p9hmac, ns/9p/auth.ts).
+ * interrupted; with port 0 a free port is taken and the address printed. Listening beyond
+ * loopback needs a key (-k, or $p9key): every attach must then authenticate with it
+ * (p9hmac, ns/9p/auth.ts).
  */
 import { cmd, getopts, usage, abs, Exit } from './cmd/lib.js';
 import { keyOf, namespaceOf } from './p9.js';
@@ -27,6 +28,10 @@ export const exportfs = cmd('exportfs', async (p, argv) => {
   if (announce !== undefined) {
     const { listen9p } = await import('../ns/9p/post.js');
     const l = await listen9p(announce, fsrv, { authKey: await keyOf(p, o.val.get('k')?.[0]) });
+    const at = l.server.address();
+    if (/^tcp!.*!0$/.test(announce) && at && typeof at === 'object') {
+      await p.write(1, `${announce.slice(0, -1)}${at.port}\n`);
+    }
     await new Promise<void>((resolve) => {
       if (p.signal.aborted) resolve();
       p.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -2,7 +2,8 @@
  * The boot namespace: the namespace file ants-rc starts from (ns/lib/namespace, or the
  * file $ANTS_NAMESPACE names), followed by one `bind -a '#U'DIR /bin` per directory of the
  * host's $PATH, so /bin is the commands built into ants-rc (#b) and then the host's
- * programs in $PATH order. The file puts the host file system at / after the `#/` mount
+ * programs in $PATH order, and then by the binding of the shipped namespace files (ns/lib:
+ * namespace.saveterm for rerootwin, …) at /boot. The file puts the host file system at / after the `#/` mount
  * points (so /dev, /env, /proc … are devices while /usr, /etc, /home are the host's, and
  * files created in / go to the host); /n and /mnt are mntgen directories (posted as
  * slashn and slashmnt), and the whole host file system is also /mnt/host.
@@ -21,20 +22,32 @@ import { Mntgen } from './srv/mntgen.js';
 
 /** The namespace file shipped in the package (ns/lib/namespace), or $ANTS_NAMESPACE. */
 export function namespaceFile(env: NodeJS.ProcessEnv = process.env): { name: string; text: string } {
-  const name = env.ANTS_NAMESPACE || shipped();
+  const name = env.ANTS_NAMESPACE || libFile('namespace');
   return { name, text: readFileSync(name, 'utf8') };
 }
 
-/** ns/lib/namespace, seen from the source (ns/boot.ts) or from the build (dist/ns, dist/bundle). */
-function shipped(): string {
-  const beside = fileURLToPath(new URL('./lib/namespace', import.meta.url));
-  return existsSync(beside) ? beside : fileURLToPath(new URL('../../ns/lib/namespace', import.meta.url));
+/** The host directory of the shipped namespace files, seen from the source (ns/boot.ts) or the build (dist/ns, dist/bundle). */
+export function libDir(): string {
+  const beside = fileURLToPath(new URL('./lib', import.meta.url));
+  return existsSync(beside + '/namespace') ? beside : fileURLToPath(new URL('../../ns/lib', import.meta.url));
 }
 
-/** The boot namespace: the namespace file, then the host's $PATH directories after #b in /bin. */
+/** A shipped namespace file (namespace, namespace.saveterm, …) by name. */
+export function libFile(name: string): string {
+  return libDir() + '/' + name;
+}
+
+/**
+ * A namespace file as ants-rc runs it: the file, then the host's $PATH directories after
+ * #b in /bin, and the shipped namespace files at /boot.
+ */
 export function defaultNamespace(hostPath: string[] = [], file = namespaceFile()): string {
   const bins = [...new Set(hostPath.filter((d) => d.startsWith('/')))];
-  return [file.text.replace(/\n?$/, '\n'), ...bins.map((d) => `bind -a ${rcquote('#U' + d)} /bin\n`)].join('');
+  return [
+    file.text.replace(/\n?$/, '\n'),
+    ...bins.map((d) => `bind -a ${rcquote('#U' + d)} /bin\n`),
+    `bind ${rcquote('#U' + libDir())} /boot\n`,
+  ].join('');
 }
 
 /** Post the kernel's own servers the boot namespace mounts (once per kernel). */

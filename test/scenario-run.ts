@@ -13,7 +13,7 @@ import { parseSpec, type SpecCase } from './spec-format.js';
 
 const BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'bin', 'ants-rc.js');
 
-function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; status: number }> {
+function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv, guardMs: number): Promise<{ stdout: string; stderr: string; status: number }> {
   const cwd = realpathSync(mkdtempSync(join(tmpdir(), 'ants-scn-')));
   writeFileSync(join(cwd, 'case.rc'), c.script);
   const e = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: cwd, LANG: 'C.UTF-8', NAMESPACE: join(cwd, '.ns'), ...env(cwd) };
@@ -25,7 +25,7 @@ function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv): Promise<{ st
       p.stdout.on('data', (b) => (out += b));
       p.stderr.on('data', (b) => (err += b));
       p.stdin.end(c.stdin ?? '');
-      const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
+      const t = setTimeout(() => p.kill('SIGKILL'), guardMs);
       p.on('close', (code) => {
         clearTimeout(t);
         rmSync(cwd, { recursive: true, force: true });
@@ -38,16 +38,19 @@ function run(c: SpecCase, env: (cwd: string) => NodeJS.ProcessEnv): Promise<{ st
   });
 }
 
-/** Register every case of every .rcspec file in dir as a test. */
-export function scenarioSuite(dir: string, env: (cwd: string) => NodeJS.ProcessEnv = () => ({})): void {
+/**
+ * Register every case of every .rcspec file in dir as a test. guardMs is the hang guard: a
+ * case still running then is killed (suites whose cases start several processes give more).
+ */
+export function scenarioSuite(dir: string, env: (cwd: string) => NodeJS.ProcessEnv = () => ({}), guardMs = 15_000): void {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.rcspec')).sort()) {
     const cases = parseSpec(readFileSync(join(dir, file), 'utf8'), file);
     describe(file, () => {
       for (const c of cases) {
         test.concurrent(c.name, async () => {
-          const got = await run(c, env);
+          const got = await run(c, env, guardMs);
           expect(got).toEqual({ ...c.expect, ...c.ants });
-        }, 20_000);
+        }, guardMs + 5_000);
       }
     });
   }

@@ -1,13 +1,13 @@
 /*
  * `#/`: the root placeholder directory, the `/` a clean namespace starts with. It holds
  * only empty directories, the mount points the boot namespace binds devices and the host
- * file system onto.
+ * file system onto (/root is where rerootwin and --root mount a root served elsewhere).
  */
 import type { Kernel } from '../kernel.js';
 import { type Device, treeDevice } from './index.js';
 import { dirNode, mkqid, type Node } from './tree.js';
 
-export const ROOT_NAMES = ['bin', 'boot', 'dev', 'env', 'fd', 'mnt', 'n', 'net', 'net.alt', 'proc', 'srv', 'tmp'];
+export const ROOT_NAMES = ['bin', 'boot', 'dev', 'env', 'fd', 'mnt', 'n', 'net', 'net.alt', 'proc', 'root', 'srv', 'tmp'];
 
 export function rootDevice(k: Kernel): Device {
   const root: Node = dirNode('/', mkqid(0, true), () => children);
