@@ -35,6 +35,7 @@ export const admin: Builtin = async (p, argv, sh) => {
     if (fds?.list) for (const fd of fds.list()) if (fd > 2) fds.close(fd);
     c.cwd = home;
     c.set('home', [home]);
+    c.set('user', [ns.kernel.user]);
     c.set('path', ['/bin']);
     c.set('prompt', ['admin% ', '\t']);
     c.unset('rootsrc');

@@ -9,21 +9,14 @@
  * /dev, /bin and the built-in commands never wait on it. Without --root the admin
  * namespace is built on first use, so a batch run does not pay for it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Kernel } from './kernel.js';
 import { Namespace } from './namespace.js';
 import { readWhole, runNsFile } from './nsfile.js';
 import { rcquote } from './nstext.js';
-import { postBootServers } from './boot.js';
+import { libDir, postBootServers } from './boot.js';
 import { Ramfs } from './srv/ramfs.js';
 import { DMDIR } from './types.js';
-
-/** The directory of the shipped namespace files, seen from the source, the build or the bundle. */
-export function nsLibDir(): string {
-  const beside = fileURLToPath(new URL('./lib/', import.meta.url));
-  return existsSync(beside + 'namespace') ? beside.replace(/\/$/, '') : fileURLToPath(new URL('../../ns/lib', import.meta.url));
-}
 
 /** Lines that append the host's $PATH directories to /bin, as the boot namespace has them. */
 function hostBins(k: Kernel): string {
@@ -31,7 +24,7 @@ function hostBins(k: Kernel): string {
   return dirs.map((d) => `bind -a ${rcquote('#U' + d)} /bin\n`).join('');
 }
 
-/** The skeleton the admin namespace stands on: /usr/$user/{lib,tmp}, /lib, /tmp, /adm, /root. */
+/** The skeleton the admin namespace stands on: /usr/$user/{lib,tmp}, /lib, /tmp, /adm. */
 function skeleton(user: string): Ramfs {
   const fs = new Ramfs(user, 0o775);
   const dir = (parent: typeof fs.root, name: string, perm = 0o775) => fs.newNode(parent, name, DMDIR | perm, user);
@@ -42,7 +35,6 @@ function skeleton(user: string): Ramfs {
   dir(fs.root, 'lib');
   dir(fs.root, 'tmp', 0o777);
   dir(fs.root, 'adm');
-  dir(fs.root, 'root');
   return fs;
 }
 
@@ -62,7 +54,7 @@ export function adminNamespace(k: Kernel): Promise<Namespace> {
 async function buildAdmin(k: Kernel): Promise<Namespace> {
   postBootServers(k);
   if (!k.srv.get('ramboot')) k.srv.post('ramboot', skeleton(k.user));
-  const lib = nsLibDir();
+  const lib = libDir();
   const text = readFileSync(lib + '/namespace.admin', 'utf8').replace(/\n?$/, '\n') + hostBins(k);
   const vars: Record<string, string> = { user: k.user, sysname: k.sysname, nslib: lib };
   const r = await runNsFile(await Namespace.fresh(k), text, { env: (n) => vars[n] });
@@ -73,7 +65,7 @@ async function buildAdmin(k: Kernel): Promise<Namespace> {
 /**
  * The text the user's namespace on the root is built from: the root's /lib/namespace,
  * read through the admin namespace at /root, else the shipped namespace.root; either way
- * followed by the host's program directories in /bin.
+ * followed by the host's program directories in /bin and the shipped files at /boot.
  */
 export async function rootNamespaceText(k: Kernel, admin: Namespace): Promise<{ name: string; text: string }> {
   let name = '/root/lib/namespace';
@@ -81,8 +73,8 @@ export async function rootNamespaceText(k: Kernel, admin: Namespace): Promise<{ 
   try {
     text = await readWhole(admin, name);
   } catch {
-    name = nsLibDir() + '/namespace.root';
+    name = libDir() + '/namespace.root';
     text = readFileSync(name, 'utf8');
   }
-  return { name, text: text.replace(/\n?$/, '\n') + hostBins(k) };
+  return { name, text: text.replace(/\n?$/, '\n') + hostBins(k) + `bind ${rcquote('#U' + libDir())} /boot\n` };
 }

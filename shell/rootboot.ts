@@ -11,7 +11,7 @@
  */
 import { acquireRoot, keyOf } from '../builtins/p9.js';
 import { adminNamespace, rootNamespaceText } from '../ns/admin.js';
-import { MCACHE } from '../ns/mount.js';
+import { MCREATE } from '../ns/mount.js';
 import type { Namespace } from '../ns/namespace.js';
 import { newns } from '../ns/nsfile.js';
 import { errText } from '../builtins/cmd/lib.js';
@@ -26,6 +26,7 @@ async function intoAdmin(m: AntsMachine): Promise<Namespace> {
   p.vfs = admin.copy();
   p.cwd = home;
   p.set('home', [home]);
+  if (p.get('user').length === 0) p.set('user', [k.user]);
   return admin;
 }
 
@@ -42,7 +43,7 @@ export async function bootRoot(m: AntsMachine, root: string, rootspec: string): 
     const got = await acquireRoot(p, sock ? 'unix!' + sock : root, { postAs: 'boot', owner: 0, key: await keyOf(p, undefined) });
     if (got.srv !== 'boot') throw new Error(`'/srv/${root}' is not a 9P server`);
     k.boot = { src: root, client: got.client };
-    await admin.mount('#s/boot', '/root', MCACHE, rootspec);
+    await admin.mount('#s/boot', '/root', MCREATE, rootspec);
   } catch (e) {
     if (k.srv.get('boot')) k.srv.remove('boot');
     k.boot = undefined;
