@@ -20,7 +20,7 @@ import { MCACHE, MCREATE, MORDER, MountTable } from './mount.js';
 import { type NsOp, parseNsOp, rcquote, renderMount, tokenize } from './nstext.js';
 import { FileChan, type RunAs } from './openchan.js';
 import type { KProc } from './proc.js';
-import { type Dir, type FileServer, type Fid, NsError, OEXCL, OREAD, OTRUNC, type Qid, type WalkOpened } from './types.js';
+import { type Dir, type FileServer, type Fid, NsError, OEXCL, OREAD, OTRUNC, type Qid, type WalkOpened, type Where } from './types.js';
 import { createTarget, UnionDirChan } from './union.js';
 import { cleanname, type Chan, OAPPEND, type Vfs } from './vfs.js';
 import { domount, elemName, qname, type WalkReply, type WalkStep, type Walked, walkNames } from './walk.js';
@@ -373,6 +373,34 @@ export class Namespace implements Vfs {
     } catch {
       return [];
     }
+  }
+
+  async where(path: string): Promise<Where> {
+    return guard(async () => {
+      const w = await this.namec(path, true);
+      try {
+        const members = w.head && w.c.isDir ? w.head.mounts.map((m) => m.to) : [w.c];
+        const out: Where = { hosts: [] };
+        for (const c of members) {
+          const at = await this.placeOf(c);
+          out.hosts.push(...at.hosts.filter((h) => !out.hosts.includes(h)));
+          if (out.server === undefined && at.server !== undefined) [out.server, out.mtpt] = [at.server, at.mtpt];
+          out.device ??= at.device;
+        }
+        return out;
+      } finally {
+        this.release(w);
+      }
+    });
+  }
+
+  /** Where one chan's file lives: forwarded by an in-process export, #U's host path, else its mount's source or device. */
+  private async placeOf(c: KChan): Promise<Where> {
+    if (c.fid.where) return this.as(() => c.fid.where!());
+    if (c.fid.hostPath !== undefined) return { hosts: [c.fid.hostPath] };
+    if (c.dev.letter !== 'M') return { hosts: [], device: '#' + c.dev.letter };
+    const m = this.group.table.entries().find((e) => e.mount.to.dev.id === c.dev.id && e.mount.srv !== undefined);
+    return { hosts: [], server: m?.mount.srv ?? '#M', mtpt: m?.head.from.path };
   }
 
   async remove(path: string): Promise<void> {

@@ -77,6 +77,40 @@ class TtyIn {
     this.ahead += s;
   }
 
+  /**
+   * The raw mode a program asked for on /dev/consctl (cons(3): no echo, no line editing,
+   * each key as it is typed), set on the terminal while no line editor holds it: the
+   * editor keeps the terminal raw and gives it back cooked, whatever consctl said.
+   */
+  setRaw(on: boolean): void {
+    this.raw = on;
+    if (!this.editing) this.applyRaw(on);
+  }
+
+  /** The line editor holds the terminal (it sets the mode itself), or let it go. */
+  edit(on: boolean): void {
+    this.editing = on;
+  }
+
+  /** Whether a consctl holds the terminal raw (for tests and the status of the console). */
+  get isRaw(): boolean {
+    return this.raw;
+  }
+
+  private raw = false;
+  private editing = false;
+  private modes?: tty.ReadStream;
+
+  private applyRaw(on: boolean): void {
+    if (!tty.isatty(0)) return;
+    try {
+      // A stream of its own that never reads: only its handle's mode is wanted.
+      (this.modes ??= new tty.ReadStream(0)).setRawMode(on);
+    } catch {
+      /* not a terminal after all */
+    }
+  }
+
   /** Keys handed back by the editor, not yet echoed: echoed and queued once a reader comes. */
   private ahead = '';
 

@@ -146,6 +146,25 @@ export interface Fid {
   readonly hostFd?: number;
   /** The file server a srv entry (#s/name) stands for: what `mount` attaches to. */
   readonly server?: FileServer;
+  /**
+   * Where the file lives in the namespace an in-process export serves it from (NsExport):
+   * how a host file reached through `/mnt/term` is still known to be a host file. Never
+   * sent over 9P.
+   */
+  where?(): Promise<Where>;
+}
+
+/**
+ * Where a file lives, as host programs care (shell/exec.ts): the host files behind it
+ * (one, or each host member of a union directory), else the server that serves it (the
+ * source of its mount as /proc/N/ns shows it), else the kernel device it is a file of.
+ */
+export interface Where {
+  hosts: string[];
+  server?: string;
+  /** Where the server is mounted in this namespace (`/` for a root), when that is known. */
+  mtpt?: string;
+  device?: string;
 }
 
 export interface WalkOpened {

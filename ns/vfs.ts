@@ -7,7 +7,7 @@
  * offset, as a Plan 9 channel has. The namespace (ns/namespace.ts) is the real Vfs; the
  * host-backed one in ns/hostvfs.ts is what a process uses before it has a namespace.
  */
-import type { Dir, Signal } from './types.js';
+import type { Dir, Signal, Where } from './types.js';
 
 /** Open-mode bit for rc's >>: the chan writes at the end of the file (Plan 9 rc seeks there). */
 export const OAPPEND = 0x100;
@@ -48,6 +48,8 @@ export interface Vfs {
   hostPath(path: string): string | undefined;
   /** The host directories behind a directory: every host-backed member of a union, in order. */
   hostPaths?(path: string): string[];
+  /** Where path's file lives (see Where), walking any server; fails as stat does when it is not there. */
+  where?(path: string): Promise<Where>;
   /** Remove a file or an empty directory. */
   remove(path: string): Promise<void>;
   /** 9P wstat: change what dir sets (name renames within its directory, length truncates, mode, mtime). */

@@ -16,6 +16,7 @@ import { compileArgs, compileList, compilePatterns, compileWord, type Ex, isProm
 import { applyRedirs, compileRedir, type RedirStep } from './redir.js';
 import { match } from './glob.js';
 import { lookCommand, runHost } from './exec.js';
+import { rcScript } from './rcscript.js';
 
 const DEV_BIN = 'b'.charCodeAt(0);
 import { quote } from './print.js';
@@ -587,6 +588,11 @@ export function runArgv(sh: Shell, p: Proc, argv: string[], noFn: boolean): Mayb
       const cmd = commands.get(parts.slice(-2).join('/')) ?? commands.get(parts[parts.length - 1]!);
       if (cmd) return runCommand(sh, p, name, cmd, argv);
     }
+    const rcFlags = await rcScript(p, found.path);
+    const rc = commands.get('rc');
+    // $0 is the name the script was found by: as typed when it is a path, else along $path.
+    const as = /^(\/|#|\.\.?\/)/.test(name) ? name : found.path;
+    if (rcFlags && rc) return runCommand(sh, p, name, rc, ['rc', ...rcFlags, as, ...argv.slice(1)]);
     checkE(p, await runHost(p, found.path, argv));
   })();
 }

@@ -9,10 +9,11 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Chan } from '../ns/vfs.js';
 import { resolvePath } from '../ns/vfs.js';
-import { DMDIR } from '../ns/types.js';
+import { DMDIR, type Where } from '../ns/types.js';
 import { closeQuietly, drain, hostPipe, type HostPipe, writeAll } from '../ns/ospipe.js';
 import type { Proc } from './proc.js';
 import { printCmd } from './print.js';
+import { Enothost, hostCwd, leaveDir, placeArgs, privateDir, serverName } from './hostpolicy.js';
 
 // child_process (and the net stack under it) loads only when a host program first runs.
 let cp: Promise<typeof import('node:child_process')> | undefined;
@@ -73,14 +74,50 @@ function signalStatus(sig: string): string {
   return sig === 'SIGINT' ? 'interrupted' : sig.replace(/^SIG/, '').toLowerCase();
 }
 
-/** Run a host program to completion; resolves to its rc status. */
+/**
+ * Run a host program to completion; resolves to its rc status. Its arguments and working
+ * directory are placed on the host first (shell/hostpolicy.ts), or it is refused.
+ */
 export async function runHost(p: Proc, path: string, argv: string[]): Promise<string> {
-  const host = p.vfs.hostPath(path);
+  const prog = argv[0]!.split('/').pop() || argv[0]!;
+  let host = p.vfs.hostPath(path);
+  let where: Where | undefined;
+  if (host === undefined && p.vfs.where) {
+    where = await p.vfs.where(path).catch(() => undefined);
+    host = where?.hosts[0];
+  }
   if (host === undefined) {
+    if (where?.server !== undefined) {
+      await p.err(`${prog}: ${path} is served by ${serverName(p, where)}, not by this host`);
+      return Enothost;
+    }
     await p.err(`${argv[0]}: not a host program`);
     return 'not a host program';
   }
-  const cwd = p.vfs.hostPath(p.cwd) ?? '/';
+  let cwd = await hostCwd(p);
+  let scratch: string | undefined;
+  if (cwd === undefined) {
+    try {
+      cwd = scratch = privateDir(prog);
+    } catch (e) {
+      await p.err(`${prog}: can't make a private directory: ${(e as Error).message}`);
+      return Enothost;
+    }
+  }
+  try {
+    const placed = await placeArgs(p, argv, cwd);
+    if ('refused' in placed) {
+      await p.err(placed.refused);
+      return Enothost;
+    }
+    return await spawnHost(p, host, placed.argv, cwd);
+  } finally {
+    const left = scratch === undefined ? undefined : leaveDir(prog, scratch);
+    if (left) await p.err(left);
+  }
+}
+
+async function spawnHost(p: Proc, host: string, argv: string[], cwd: string): Promise<string> {
   const max = Math.max(2, p.fds.max());
   const stdio: ('pipe' | 'ignore' | number)[] = [];
   const piped: { fd: number; chan: Chan }[] = [];

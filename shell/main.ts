@@ -128,6 +128,9 @@ async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?:
           ? ttyIn.read(n, kernel.callerSignal())
           : new Promise((res) => fs.read(0, Buffer.alloc(n), 0, n, null, (e, k, b) => res(e ? Buffer.alloc(0) : b.subarray(0, k)))),
       write: (b) => fs.writeSync(1, b),
+      ctl: (msg) => {
+        if (msg === 'rawon' || msg === 'rawoff') ttyIn.setRaw(msg === 'rawon');
+      },
     },
   });
   const kproc = await kernel.init(['rc']);

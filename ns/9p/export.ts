@@ -14,21 +14,26 @@
  * it (`'/f'`), and a walk that finds nothing answers Plan 9's `file does not exist`,
  * leaving the client's kernel to name the file by its own path.
  *
+ * An in-process client (a namespace mounting the export without a 9P hop, as /mnt/term is
+ * after rerootwin) can ask a fid where its file lives (Fid.where): a host file stays one,
+ * so a host program can be given it. Nothing of that crosses a socket.
+ *
  * readOnly() wraps any FileServer so that nothing through it can change a file:
- * opens for writing, create, remove and wstat fail with `file system read only`.
+ * opens for writing, create, remove and wstat fail with `file system read only`
+ * (and it does not pass where on: a host program could write the file).
  */
 import { dirRead, type DirSnapshot } from '../dirfmt.js';
 import { Ebadusefd, Edoesnotexist, Efilename, Eisdir, Enonexist } from '../errors.js';
 import {
   DMDIR, type Dir, type Fid, type FileServer, NsError, OREAD, ORCLOSE, ORDWR, OTRUNC, OWRITE, type OpenResult, type Qid,
-  QTDIR, type Signal,
+  QTDIR, type Signal, type Where,
 } from '../types.js';
 import { cleanname, type Chan, type Vfs } from '../vfs.js';
 
 export const Erdonly = 'file system read only';
 
-/** What an export needs of a namespace. */
-export type ExportVfs = Pick<Vfs, 'open' | 'create' | 'stat' | 'readdir' | 'remove' | 'wstat'>;
+/** What an export needs of a namespace (where, to tell an in-process client where its files live). */
+export type ExportVfs = Pick<Vfs, 'open' | 'create' | 'stat' | 'readdir' | 'remove' | 'wstat'> & Partial<Pick<Vfs, 'where'>>;
 
 export class NsExport implements FileServer {
   private readonly qids = new Map<string, number>();
@@ -179,6 +184,16 @@ class NsFid implements Fid {
     this.chan?.close();
     this.chan = undefined;
     this.dirOpen = false;
+  }
+
+  /**
+   * In-process only (the 9P server never asks): where the exporting namespace has this
+   * file; its mount point there means nothing to the client.
+   */
+  async where(): Promise<Where> {
+    if (!this.x.vfs.where) return { hosts: [], server: '#M' };
+    const w = await this.x.seen(this.x.vfs.where(this.path));
+    return { ...w, mtpt: undefined };
   }
 }
 

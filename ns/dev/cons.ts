@@ -1,13 +1,14 @@
 /*
  * `#c`: the console device (cons(3)). cons and consctl talk to the Console the shell
  * installs (the terminal); without one, cons writes go to standard output and reads see
- * end of file. pid and ppid answer for the calling process (the kernel's `up`); numbers are
+ * end of file. The Console hears `rawon` when the first open consctl asks for raw mode
+ * and `rawoff` when the last one that did lets go. pid and ppid answer for the calling process (the kernel's `up`); numbers are
  * formatted as Plan 9's readnum does (11 columns and a space), time as four such numbers
  * (seconds, nanoseconds, ticks, ticks per second).
  */
 import type { Kernel } from '../kernel.js';
 import { type Device, treeDevice } from './index.js';
-import { dirNode, mkqid, type Node, readStr } from './tree.js';
+import { dirNode, type Handle, mkqid, type Node, readStr } from './tree.js';
 
 export interface Console {
   read(count: number): Promise<Buffer>;
@@ -25,17 +26,36 @@ export function consDevice(k: Kernel): Device {
   const text = (name: string, f: () => string): Node =>
     file(name, 0o444, { read: (off, n) => readStr(f(), off, n), length: () => Buffer.byteLength(f()) });
 
+  // Raw mode lasts while a consctl that asked for it is open (cons(3)): rawoff or its
+  // close ends it, so a command that dies in raw mode gives the terminal back cooked.
+  let raws = 0;
+  const consctl = (): Handle => {
+    let raw = false;
+    const set = (on: boolean): void => {
+      if (on === raw) return;
+      raw = on;
+      raws += on ? 1 : -1;
+      if (raws === (on ? 1 : 0)) k.console?.ctl?.(on ? 'rawon' : 'rawoff');
+    };
+    return {
+      write: (_off, data) => {
+        for (const line of data.toString().split('\n')) {
+          const msg = line.trim();
+          if (msg === 'rawon' || msg === 'rawoff') set(msg === 'rawon');
+          else if (msg) k.console?.ctl?.(msg);
+        }
+        return data.length;
+      },
+      close: () => set(false),
+    };
+  };
+
   const files: Node[] = [
     file('cons', 0o660, {
       read: (_off, n) => k.console?.read(n) ?? Buffer.alloc(0),
       write: (_off, data) => (k.console ? k.console.write(data) : (process.stdout.write(data), data.length)),
     }),
-    file('consctl', 0o220, {
-      write: (_off, data) => {
-        for (const msg of data.toString().split('\n')) if (msg.trim()) k.console?.ctl?.(msg.trim());
-        return data.length;
-      },
-    }),
+    file('consctl', 0o220, { open: () => consctl() }),
     file('null', 0o666, { read: () => Buffer.alloc(0), write: (_off, data) => data.length }),
     file('zero', 0o444, { read: (_off, n) => Buffer.alloc(n) }),
     text('pid', () => num(k.up?.pid ?? 0)),

@@ -204,6 +204,7 @@ class Session {
   hold(): void {
     if (this.held) return;
     this.held = true;
+    ttyIn.edit(true);
     const stdin = process.stdin;
     stdin.setEncoding('utf8');
     stdin.setRawMode(true);
@@ -239,6 +240,7 @@ class Session {
       this.m.note('SIGINT');
     }
     stdin.setRawMode(false);
+    ttyIn.edit(false);
     process.stdout.write('\x1b[?2004l');
   }
 
