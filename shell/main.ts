@@ -57,17 +57,27 @@ interface Args {
   command: string | null;
   file: string | null;
   args: string[];
+  root?: string;
+  rootspec?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
   const flags = new Set<string>();
   let command: string | null = null;
+  const long: { root?: string; rootspec?: string } = {};
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
       i++;
       break;
+    }
+    const opt = /^--(root|rootspec)(=.*)?$/.exec(a);
+    if (opt) {
+      const val = opt[2] !== undefined ? opt[2].slice(1) : argv[++i];
+      if (!val) return `ants-rc: --${opt[1]} needs a value\n${USAGE}`;
+      long[opt[1] as 'root' | 'rootspec'] = val;
+      continue;
     }
     if (!a.startsWith('-') || a === '-') break;
     for (let j = 1; j < a.length; j++) {
@@ -85,8 +95,8 @@ function parseArgs(argv: string[]): Args | string {
     }
   }
   const rest = argv.slice(i);
-  if (command !== null) return { flags, command, file: null, args: rest };
-  return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1) };
+  if (command !== null) return { flags, command, file: null, args: rest, ...long };
+  return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1), ...long };
 }
 
 /**
@@ -171,25 +181,14 @@ export async function main(argv: string[]): Promise<number> {
     net = m;
     argv = argv.slice(1);
   }
-  // --root ROOT [--rootspec SPEC], or $ANTS_ROOT: boot on a root file server (rootboot.ts).
-  let root = process.env.ANTS_ROOT || undefined;
-  let rootspec = '';
-  for (let o = argv[0]; o === '--root' || o === '--rootspec' || o?.startsWith('--root=') || o?.startsWith('--rootspec='); o = argv[0]) {
-    const eq = o.indexOf('=');
-    const val = eq >= 0 ? o.slice(eq + 1) : argv[1];
-    if (val === undefined || val === '') {
-      process.stderr.write(`ants-rc: ${eq >= 0 ? o.slice(0, eq) : o} needs a value\n${USAGE}\n`);
-      return 1;
-    }
-    if (o.startsWith('--rootspec')) rootspec = val;
-    else root = val;
-    argv = argv.slice(eq >= 0 ? 1 : 2);
-  }
   const a = parseArgs(argv);
   if (typeof a === 'string') {
     process.stderr.write(a + '\n');
     return 1;
   }
+  // --root ROOT [--rootspec SPEC], or $ANTS_ROOT: boot on a root file server (rootboot.ts).
+  const root = a.root ?? (process.env.ANTS_ROOT || undefined);
+  const rootspec = a.rootspec ?? '';
   const fds = new FdTable();
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = stdinIsTTY();
