@@ -48,8 +48,7 @@ async function nsFile(p: ProcLike, o: Opts): Promise<{ name: string; text: strin
   try {
     return { name: '/boot/' + base, text: await read('/boot/' + base) };
   } catch {
-    const [{ readFileSync }, { libFile }] = await Promise.all([import('node:fs'), import('../ns/boot.js')]);
-    return { name: libFile(base), text: readFileSync(libFile(base), 'utf8') };
+    return (await import('../ns/boot.js')).libText(base);
   }
 }
 
@@ -118,15 +117,20 @@ async function enter(
   };
   const [{ newns }, { defaultNamespace }] = await Promise.all([import('../ns/nsfile.js'), import('../ns/boot.js')]);
   const failed: string[] = [];
-  const r = await newns(ns, defaultNamespace(ns.kernel.hostPath, file), {
+  const text = defaultNamespace(ns.kernel.hostPath, file);
+  const r = await newns(ns, text, {
     env: (name) => (name in vars ? vars[name] : p.get(name).length ? p.get(name).join(' ') : undefined),
     debug: (msg) => failed.push(msg),
   });
-  const why = await unusable(r.ns);
-  if (why !== undefined) {
+  const bad = await unusable(r.ns);
+  if (bad !== undefined) {
     r.ns.group.table.clear();
-    await p.err(`rerootwin: ${file.name}: ${failed[0] ?? why}`);
-    return why;
+    // The line that should have put it there, else the first that failed, else what is wrong.
+    const line = failed.find((m) => m.split(':')[0]!.split(/\s+/).includes(bad.path)) ?? failed[0];
+    await p.err(`rerootwin: ${file.name}: ${line ?? bad.why}`);
+    // The status is the line's error (the reporter gives `LINE: ERROR`).
+    const src = line && text.split('\n').map((l) => l.trim()).find((l) => l !== '' && line.startsWith(l + ': '));
+    return src ? line.slice(src.length + 2) : bad.why;
   }
   p.vfs = r.ns;
   p.cwd = r.cwd ?? '/';
@@ -146,9 +150,10 @@ async function enter(
     await sh.runSource(p, c, 'rerootwin');
     return p.status;
   } catch (e) {
-    // An rc error that ended the nested rc ends rerootwin with it, as it would end an rc.
+    // An rc error that ended the nested rc ends rerootwin with it, as it would end an rc;
+    // an interrupt goes on to stop the caller's line too.
     const display = (e as { display?: () => string }).display;
-    if (e instanceof Error && typeof display === 'function') {
+    if (e instanceof Error && typeof display === 'function' && !p.signal.aborted) {
       await p.err(display.call(e));
       return e.message;
     }
@@ -157,17 +162,17 @@ async function enter(
 }
 
 /** Why the namespace built cannot be switched to: /root is not a mounted root, or /dev/cons does not walk. */
-async function unusable(ns: Namespace): Promise<string | undefined> {
+async function unusable(ns: Namespace): Promise<{ path: string; why: string } | undefined> {
   try {
     const [mounted, placeholder] = await Promise.all([ns.identity('/root'), ns.identity('#//root')]);
-    if (mounted.dev === placeholder.dev) return "'/root' is not the new root";
+    if (mounted.dev === placeholder.dev) return { path: '/root', why: "'/root' is not the new root" };
   } catch (e) {
-    return errText(e);
+    return { path: '/root', why: errText(e) };
   }
   try {
     await ns.stat('/dev/cons');
   } catch (e) {
-    return errText(e);
+    return { path: '/dev/cons', why: errText(e) };
   }
   return undefined;
 }

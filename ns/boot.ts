@@ -37,6 +37,11 @@ export function libFile(name: string): string {
   return libDir() + '/' + name;
 }
 
+/** A shipped namespace file's path and text. */
+export function libText(name: string): { name: string; text: string } {
+  return { name: libFile(name), text: readFileSync(libFile(name), 'utf8') };
+}
+
 /**
  * A namespace file as ants-rc runs it: the file, then the host's $PATH directories after
  * #b in /bin, and the shipped namespace files at /boot.

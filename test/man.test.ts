@@ -94,8 +94,8 @@ test('the renderer: fonts dropped, paragraphs filled, tagged paragraphs, example
   expect(nameLine(src)).toEqual({ names: ['x'], desc: 'do things' });
 });
 
-test('npm pack ships the pages and the boot namespace file', () => {
+test('npm pack ships the pages and the namespace files', () => {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['man/1/bind', 'man/3/proc', 'man/6/namespace', 'ns/lib/namespace']));
+  expect(files).toEqual(expect.arrayContaining(['man/1/bind', 'man/3/proc', 'man/6/namespace', 'ns/lib/namespace', 'man/1/rerootwin', 'ns/lib/namespace.saveterm', 'ns/lib/namespace.save9front', 'dist/bundle/lib/namespace.saveterm']));
 });

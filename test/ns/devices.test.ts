@@ -10,7 +10,7 @@ import { cat, fails, kernel, ls, mkdir, put, setup } from './helpers.js';
 describe('#/ root', () => {
   it('a fresh namespace is the root placeholders', async () => {
     const p = await kernel().init();
-    expect(await ls(p.ns, '/')).toEqual(['bin', 'boot', 'dev', 'env', 'fd', 'mnt', 'n', 'net', 'net.alt', 'proc', 'srv', 'tmp']);
+    expect(await ls(p.ns, '/')).toEqual(['bin', 'boot', 'dev', 'env', 'fd', 'mnt', 'n', 'net', 'net.alt', 'proc', 'root', 'srv', 'tmp']);
     expect(await fails(p.ns.create('/x', OWRITE, 0o666))).toBe('permission denied');
     expect(await fails(p.ns.stat('/nope'))).toBe("'/nope' does not exist");
     expect(await fails(p.ns.stat('#Z'))).toBe('unknown device in # filename');
