@@ -11,10 +11,10 @@ const USAGE = 'usage: newns [-ad] [-n namespace] [cmd [args ...]]';
  * newns [-ad] [-n file] [cmd …] (also auth/newns): build a namespace from a namespace
  * file (namespace(6); the boot namespace when no -n), from scratch or with -a on top of a
  * copy of the current one, and run cmd in it. With no cmd, an interactive rc in it, as
- * 9front's newns does: a nested session on the terminal (its prompt, completion and status
- * line follow the new namespace; Ctrl-D or exit comes back), else commands read from
- * standard input (sh.interact). The caller's namespace never changes. -d reports the lines that fail (they
- * are silent otherwise). The namespace code loads on first use.
+ * 9front's newns does: a nested session on the terminal (its prompt, completion and
+ * status line follow the new namespace; Ctrl-D or exit comes back), else commands read
+ * from standard input (sh.interact). The caller's namespace never changes. -d reports
+ * the lines that fail (they are silent otherwise). The namespace code loads on first use.
  */
 export const newns: Builtin = async (p, argv, sh) => {
   let add = false;

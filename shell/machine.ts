@@ -273,10 +273,11 @@ export class AntsMachine implements Machine, Shell {
    * p's session has the terminal while f runs. It gets a note group of its own and the
    * console's interrupts go there: Ctrl-C ends the nested session's current line, and the
    * command that started the session (rerootwin, admin, newns), waiting in the caller's
-   * group, never sees it. Afterwards the caller's group is the foreground again.
+   * group, never sees it. Afterwards the caller's group is the foreground again, and p's
+   * own group what it was.
    */
   private async foreground(p: Proc, f: () => Promise<string>): Promise<string> {
-    const saved = { fg: this.fg, fgProc: this.fgProc };
+    const saved = { fg: this.fg, fgProc: this.fgProc, ng: p.ng };
     p.ng = new NoteGroup();
     this.fg = p.ng;
     this.fgProc = p;
@@ -285,6 +286,7 @@ export class AntsMachine implements Machine, Shell {
     } finally {
       this.fg = saved.fg;
       this.fgProc = saved.fgProc;
+      p.ng = saved.ng;
     }
   }
 

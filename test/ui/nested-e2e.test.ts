@@ -38,6 +38,16 @@ const atPrompt = (p: string) => (l: string[]) => {
   return i > 0 && l[i - 1] === p.trimEnd();
 };
 
+/** The palette colour of the first character after the prompt on the last row that is text. */
+function colourOf(s: Screen, text: string): number | undefined {
+  const b = s.term.buffer.active;
+  const rows = s.lines().map((r) => r.trimEnd());
+  const y = rows.lastIndexOf(text);
+  if (y < 0) return undefined;
+  const cell = b.getLine(b.viewportY + y)?.getCell(2);
+  return cell?.isFgPalette() ? cell.getFgColor() : undefined;
+}
+
 describe.skipIf(!built)('a nested session in the Ink UI', () => {
   it('takes the terminal with its own prompt and status line, and Ctrl-D comes back to the command that started it', async () => {
     const s = start();
@@ -60,6 +70,19 @@ describe.skipIf(!built)('a nested session in the Ink UI', () => {
     await s.waitFor(statusLacks('newns'));
     await s.type('echo back with $status', ENTER);
     await s.waitFor(row('back with 3'));
+    // A session inside a session: Ctrl-D leaves one level at a time.
+    await s.type('newns; echo outer again', ENTER);
+    await s.waitFor(statusHas('newns'));
+    await s.type("prompt=('in% ' $prompt(2)); newns; echo inner done", ENTER);
+    await s.waitFor(atPrompt('in%'));
+    await s.type("prompt=('inner% ' $prompt(2))", ENTER);
+    await s.waitFor(atPrompt('inner%'));
+    await s.type(CTRL_D);
+    await s.waitFor(row('inner done'));
+    await s.waitFor((l) => atPrompt('in%')(l) && statusHas('newns')(l));
+    await s.type(CTRL_D);
+    await s.waitFor(row('outer again'));
+    await s.waitFor((l) => atPrompt('%')(l) && statusLacks('newns')(l));
   });
 
   it('completes paths in the nested namespace, not the caller’s', async () => {
@@ -82,6 +105,22 @@ describe.skipIf(!built)('a nested session in the Ink UI', () => {
     await s.waitFor(row('% cat /n/nest/unique-inside.txt'));
     await s.type(ENTER);
     await s.waitFor(row('inside'));
+  });
+
+  it('colours command words by what the nested shell has: its functions, not the caller’s', async () => {
+    const s = start();
+    await s.waitFor(atPrompt('%'));
+    await s.type('newns', ENTER);
+    await s.waitFor(statusHas('newns'));
+    await s.type('fn nestfn { echo in nestfn }', ENTER);
+    await s.waitFor(atPrompt('%'));
+    await s.type('nestfn');
+    // A function is blue (palette 4); a word nothing knows, red (1).
+    await s.waitFor(() => colourOf(s, '% nestfn') === 4);
+    await s.type(CTRL_C, CTRL_D);
+    await s.waitFor(statusLacks('newns'));
+    await s.type('nestfn');
+    await s.waitFor(() => colourOf(s, '% nestfn') === 1);
   });
 
   it('Ctrl-C ends the nested line only: the session stays nested and its caller keeps waiting', async () => {
