@@ -354,6 +354,28 @@ export class Namespace implements Vfs {
   }
 
   /**
+   * The host directory behind path when nothing is mounted on any file of its device, so
+   * every name walked down from it is that host directory's file: what lets a host
+   * program's relative arguments go unlooked-up (shell/hostpolicy.ts).
+   */
+  hostTree(path: string): string | undefined {
+    try {
+      const s = this.startSync(path);
+      if (!s) return undefined;
+      const table = this.tableFor(s);
+      const w0 = this.driveSync(walkNames(table, s.w, s.base, s.names));
+      if (!w0) return undefined;
+      const w = domount(table, w0);
+      const hp = w.c.fid.hostPath;
+      const plain = !table?.hasOn(w.c.dev) && !(w.head && w.head.mounts.length > 1);
+      this.release(w);
+      return plain ? hp : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * The host directories behind path: each `#U` member of a union in order, or the one
    * host path of a plain directory. What $path becomes in a host program's PATH, so a
    * /bin that unions the host's PATH directories hands them all on.

@@ -48,6 +48,8 @@ export interface Vfs {
   hostPath(path: string): string | undefined;
   /** The host directories behind a directory: every host-backed member of a union, in order. */
   hostPaths?(path: string): string[];
+  /** The host directory behind path when nothing is mounted below it on its device. */
+  hostTree?(path: string): string | undefined;
   /** Where path's file lives (see Where), walking any server; fails as stat does when it is not there. */
   where?(path: string): Promise<Where>;
   /** Remove a file or an empty directory. */

@@ -63,10 +63,13 @@ export type Placed = { argv: string[] } | { refused: string };
 export async function placeArgs(p: Proc, argv: string[], cwd: string): Promise<Placed> {
   const prog = argv[0]!.split('/').pop() || argv[0]!;
   const out = [argv[0]!];
+  // In a host directory nothing is mounted under, a relative name is that directory's file.
+  const tree = p.vfs.hostTree?.(p.cwd);
+  const inTree = (w: string): boolean => tree !== undefined && tree === cwd && !w.startsWith('/') && !w.startsWith('#') && !w.split('/').includes('..');
   for (const arg of argv.slice(1)) {
     // `--file=/n/x/f`, `of=/n/x/f`: the path after the `=`, when it is absolute.
     const kv = /^(-{0,2}[A-Za-z0-9_.-]+=)([/#].*)$/.exec(arg);
-    if (arg === '' || arg.includes('\0') || (arg.startsWith('-') && !kv)) {
+    if (arg === '' || arg.includes('\0') || (arg.startsWith('-') && !kv) || (!kv && inTree(arg))) {
       out.push(arg);
       continue;
     }
