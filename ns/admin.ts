@@ -9,12 +9,11 @@
  * /dev, /bin and the built-in commands never wait on it. Without --root the admin
  * namespace is built on first use, so a batch run does not pay for it.
  */
-import { readFileSync } from 'node:fs';
 import type { Kernel } from './kernel.js';
 import { Namespace } from './namespace.js';
 import { readWhole, runNsFile } from './nsfile.js';
 import { rcquote } from './nstext.js';
-import { libDir, postBootServers } from './boot.js';
+import { libDir, libText, postBootServers } from './boot.js';
 import { Ramfs } from './srv/ramfs.js';
 import { DMDIR } from './types.js';
 
@@ -55,7 +54,7 @@ async function buildAdmin(k: Kernel): Promise<Namespace> {
   postBootServers(k);
   if (!k.srv.get('ramboot')) k.srv.post('ramboot', skeleton(k.user));
   const lib = libDir();
-  const text = readFileSync(lib + '/namespace.admin', 'utf8').replace(/\n?$/, '\n') + hostBins(k);
+  const text = libText('namespace.admin').text.replace(/\n?$/, '\n') + hostBins(k);
   const vars: Record<string, string> = { user: k.user, sysname: k.sysname, nslib: lib };
   const r = await runNsFile(await Namespace.fresh(k), text, { env: (n) => vars[n] });
   k.adminNs = r.ns;
@@ -73,8 +72,7 @@ export async function rootNamespaceText(k: Kernel, admin: Namespace): Promise<{ 
   try {
     text = await readWhole(admin, name);
   } catch {
-    name = libDir() + '/namespace.root';
-    text = readFileSync(name, 'utf8');
+    ({ name, text } = libText('namespace.root'));
   }
   return { name, text: text.replace(/\n?$/, '\n') + hostBins(k) + `bind ${rcquote('#U' + libDir())} /boot\n` };
 }
