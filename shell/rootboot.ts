@@ -41,7 +41,8 @@ export async function bootRoot(m: AntsMachine, root: string, rootspec: string): 
   try {
     const sock = /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(root) ? k.srv.socketPath(root) : undefined;
     const got = await acquireRoot(p, sock ? 'unix!' + sock : root, { postAs: 'boot', owner: 0, key: await keyOf(p, undefined) });
-    if (got.srv !== 'boot') throw new Error(`'/srv/${root}' is not a 9P server`);
+    // A server this process posted itself (srvfs in a profile, say) is posted again as boot.
+    if (got.srv !== 'boot') k.srv.post('boot', k.srv.get(got.srv)!.server, 0, k.user);
     k.boot = { src: root, client: got.client };
     await admin.mount('#s/boot', '/root', MCREATE, rootspec);
   } catch (e) {
