@@ -63,7 +63,7 @@ async function buildAdmin(k: Kernel): Promise<Namespace> {
 
 /**
  * The text the user's namespace on the root is built from: the root's /lib/namespace,
- * read through the admin namespace at /root, else the shipped namespace.root; either way
+ * read through admin (an admin namespace) at /root, else the shipped namespace.root; either way
  * followed by the host's program directories in /bin and the shipped files at /boot.
  */
 export async function rootNamespaceText(k: Kernel, admin: Namespace): Promise<{ name: string; text: string }> {

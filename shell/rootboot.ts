@@ -52,7 +52,9 @@ export async function bootRoot(m: AntsMachine, root: string, rootspec: string): 
     p.set('prompt', ['admin% ', '\t']);
     return errText(e);
   }
-  const { text } = await rootNamespaceText(k, admin);
+  // The root's namespace file is read as this process, so an interrupt stops the read.
+  p.vfs = admin.copy();
+  const { text } = await rootNamespaceText(k, p.vfs as Namespace);
   const user = k.user;
   const vars: Record<string, string> = { user, rootspec, sysname: k.sysname };
   const r = await newns(p.vfs as Namespace, text, { env: (n) => vars[n] ?? (p.get(n).length ? p.get(n).join(' ') : undefined) });
