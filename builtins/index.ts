@@ -19,6 +19,7 @@ import { unmount } from './unmount.js';
 import { ns } from './ns.js';
 import { newns } from './newns.js';
 import { whatis } from './whatis.js';
+import { admin } from './admin.js';
 
 export const builtins = new Map<string, Builtin>([
   ['.', dot],
@@ -38,4 +39,5 @@ export const builtins = new Map<string, Builtin>([
   ['ns', ns],
   ['newns', newns],
   ['auth/newns', newns],
+  ['admin', admin],
 ]);

@@ -66,6 +66,13 @@ export class Kernel {
   readonly hostPath: string[];
   console?: Console;
   /**
+   * The admin namespace (ns/admin.ts): devices, a skeleton in memory, #b and the host's
+   * programs, the root only at /root. Built on first use; each `admin` gets a copy.
+   */
+  adminNs?: Namespace;
+  /** The root this session booted from (ants-rc --root): its name, and whether it has hung up. */
+  boot?: { src: string; client?: { readonly hungup: boolean } };
+  /**
    * The 9P mount driver (#M): turns a srv file that is a host socket into a server. ns/9p
    * is loaded only when something is mounted this way, so start-up does not pay for it.
    * Called as the mounting process: its interrupt stops the dial.

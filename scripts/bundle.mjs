@@ -74,7 +74,7 @@ const app = await build({
   logLevel: 'warning',
 });
 
-// The namespace files ship beside the bundle, where ns/boot.ts looks first.
+// The namespace files ship beside the bundle, where ns/boot.ts and ns/admin.ts look first.
 mkdirSync(`${out}/lib`, { recursive: true });
 for (const f of readdirSync('ns/lib')) copyFileSync(`ns/lib/${f}`, `${out}/lib/${f}`);
 made.add('lib');

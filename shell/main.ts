@@ -1,5 +1,5 @@
 /*
- * ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]
+ * ants-rc [--net=local|daemon] [--root ROOT [--rootspec SPEC]] [-ceiIlpvx] [-c command] [file [arg ...]]
  * ants-rc --netd dir        (the shared /net daemon, which sessions start themselves)
  * ants-rc --hubd srvname    (a hub host, which `hub` starts: shell/hubd.ts)
  * ants-rc --help | --version
@@ -26,7 +26,7 @@ import { ttyIn } from '../ns/ttyin.js';
 import { isatty } from 'node:tty';
 import { defaultSrvDir, srvDirFault } from '../ns/dev/srv.js';
 
-const USAGE = 'usage: ants-rc [--net=local|daemon] [-ceiIlpvx] [-c command] [file [arg ...]]';
+const USAGE = 'usage: ants-rc [--net=local|daemon] [--root ROOT [--rootspec SPEC]] [-ceiIlpvx] [-c command] [file [arg ...]]';
 
 const HELP = `${USAGE}
 Plan 9's rc with per-process namespaces. With no command or file, read commands from
@@ -35,6 +35,8 @@ standard input (interactively on a terminal).
   -i / -I  force / refuse interactive mode                    -v  echo input as read
   -l       run $home/lib/profile first                       -p  take no functions from the environment
   --net=local    a private /net instead of the user's shared daemon
+  --root ROOT    boot on the 9P file server ROOT (a /srv name or a dial string; also
+                 $ANTS_ROOT), --rootspec SPEC its attach name; \`admin\` for the admin namespace
   --help, --version
 Manual pages: man rc, man ants-rc, man -k word.
 `;
@@ -56,17 +58,27 @@ interface Args {
   command: string | null;
   file: string | null;
   args: string[];
+  root?: string;
+  rootspec?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
   const flags = new Set<string>();
   let command: string | null = null;
+  const long: { root?: string; rootspec?: string } = {};
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
       i++;
       break;
+    }
+    const opt = /^--(root|rootspec)(=.*)?$/.exec(a);
+    if (opt) {
+      const val = opt[2] !== undefined ? opt[2].slice(1) : argv[++i];
+      if (!val) return `ants-rc: --${opt[1]} needs a value\n${USAGE}`;
+      long[opt[1] as 'root' | 'rootspec'] = val;
+      continue;
     }
     if (!a.startsWith('-') || a === '-') break;
     for (let j = 1; j < a.length; j++) {
@@ -84,8 +96,8 @@ function parseArgs(argv: string[]): Args | string {
     }
   }
   const rest = argv.slice(i);
-  if (command !== null) return { flags, command, file: null, args: rest };
-  return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1) };
+  if (command !== null) return { flags, command, file: null, args: rest, ...long };
+  return { flags, command: null, file: rest[0] ?? null, args: rest.slice(1), ...long };
 }
 
 /**
@@ -137,6 +149,22 @@ async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?:
   return { vfs: kproc.ns, kernel, kproc };
 }
 
+/** A file's text through vfs, or undefined when it can't be read. */
+async function readProfile(vfs: Vfs, name: string): Promise<string | undefined> {
+  try {
+    const c = await vfs.open(name, 0);
+    try {
+      const parts: Buffer[] = [];
+      for (let b = await c.read(65536); b.length > 0; b = await c.read(65536)) parts.push(b);
+      return Buffer.concat(parts).toString('utf8');
+    } finally {
+      c.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--netd') return (await import('../ns/net/netd.js')).runNetd(argv.slice(1));
   if (argv[0] === '--hubd') return (await import('./hubd.js')).runHubd(argv.slice(1));
@@ -160,6 +188,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(a + '\n');
     return 1;
   }
+  // --root ROOT [--rootspec SPEC], or $ANTS_ROOT: boot on a root file server (rootboot.ts).
+  const root = a.root ?? (process.env.ANTS_ROOT || undefined);
+  const rootspec = a.rootspec ?? '';
   const fds = new FdTable();
   for (const fd of [0, 1, 2]) fds.set(fd, stdioChan(fd));
   const isTTY = stdinIsTTY();
@@ -199,10 +230,19 @@ export async function main(argv: string[]): Promise<number> {
 
   let status: string;
   try {
+    if (root !== undefined && kernel) {
+      const why = await (await import('./rootboot.js')).bootRoot(m, root, rootspec);
+      if (why !== undefined) {
+        process.stderr.write(`ants-rc: can't mount root ${root}: ${why}\n`);
+        if (!interactive) return 1;
+        process.stderr.write('ants-rc: admin namespace: `rerootwin ROOT` starts a user environment; exit leaves\n');
+      } else if (interactive) process.stderr.write(`ants-rc: root ${root} on /root; \`admin\` for the admin namespace\n`);
+    }
     if (a.flags.has('l')) {
-      // A login shell first runs $home/lib/profile, as rc -l does.
+      // A login shell first runs $home/lib/profile (through the namespace), as rc -l does.
       const home = p.get('home')[0];
-      if (home && fs.existsSync(home + '/lib/profile')) await m.runScript(fs.readFileSync(home + '/lib/profile', 'utf8'), home + '/lib/profile', false);
+      const profile = home ? await readProfile(p.vfs, home + '/lib/profile') : undefined;
+      if (profile !== undefined) await m.runScript(profile, home + '/lib/profile', false);
     }
     if (a.command !== null) {
       p.set('0', ['ants-rc']);

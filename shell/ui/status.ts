@@ -40,8 +40,10 @@ export interface StatusInfo {
   cwd: string;
   /** The nested session the terminal is in (Shell.interact's label), else ''. */
   label?: string;
-  /** The namespace's root source when rerooted ($rootsrc), else ''. */
+  /** The namespace's root source when rerooted ($rootsrc) or booted with --root, else ''. */
   root: string;
+  /** The --root session's root has hung up. */
+  hungup?: boolean;
   jobs: number[];
   status: string;
 }
@@ -51,7 +53,8 @@ export function statusInfo(p: Proc, jobs: Jobs, label = ''): StatusInfo {
     sysname: p.get('sysname')[0] || os.hostname(),
     cwd: p.cwd,
     label,
-    root: p.get('rootsrc')[0] ?? '',
+    root: p.get('rootsrc')[0] ?? p.m.kernel?.boot?.src ?? '',
+    hungup: p.get('rootsrc').length === 0 && p.m.kernel?.boot?.client?.hungup === true,
     jobs: jobs.running(p),
     status: p.status,
   };
@@ -62,7 +65,7 @@ export function statusText(s: StatusInfo, width: number): string {
   const tail: string[] = [];
   if (s.label) tail.push(s.label);
   // A rerootwin session may be labelled with its root already.
-  if (s.root && s.label !== `root ${s.root}`) tail.push(`root ${s.root}`);
+  if (s.root && s.label !== `root ${s.root}`) tail.push(`root ${s.root}${s.hungup ? ' (hung up)' : ''}`);
   if (s.jobs.length === 1) tail.push(`job ${s.jobs[0]}`);
   else if (s.jobs.length > 1) tail.push(`${s.jobs.length} jobs`);
   // A failure as rc judges one: a status of only 0s and |s (a pipeline's `|`) is success.

@@ -59,6 +59,10 @@ describe('status line', () => {
     expect(statusText({ ...s, jobs: [123], status: 'false' }, 80)).toBe('vm · /usr/glenda/src/ants · job 123 · status false');
     expect(statusText({ ...s, jobs: [1, 2], root: 'tcp!srv!564' }, 80)).toBe('vm · /usr/glenda/src/ants · root tcp!srv!564 · 2 jobs');
   });
+  it('says when the root the session booted from has hung up', () => {
+    expect(statusText({ ...s, root: 'fsR' }, 80)).toBe('vm · /usr/glenda/src/ants · root fsR');
+    expect(statusText({ ...s, root: 'fsR', hungup: true }, 80)).toBe('vm · /usr/glenda/src/ants · root fsR (hung up)');
+  });
   it('names the nested session the terminal is in, and a root only once', () => {
     expect(statusText({ ...s, label: 'admin' }, 80)).toBe('vm · /usr/glenda/src/ants · admin');
     expect(statusText({ ...s, label: 'newns', root: 'boot', status: 'false' }, 80)).toBe('vm · /usr/glenda/src/ants · newns · root boot · status false');
