@@ -10,4 +10,4 @@ const BIN = join(here, '..', '..', 'bin', 'ants-rc.js');
 
 // ANTS_NET=local: no case starts a /net daemon of its own. A case starts up to four
 // ants-rc processes, so the hang guard is a minute.
-scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }), 60_000);
+scenarioSuite(join(here, 'scenario'), () => ({ ANTS_BIN: BIN, ANTS_NET: 'local' }), { limit: 60_000 });
