@@ -85,6 +85,10 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
       const sub = w.sub ? compileList(w.sub, r) : null;
       const esc = pat ? (l: string[]) => l.map(escapePat) : (l: string[]) => l;
       if (typeof name === 'string' && !sub) return pat ? (p) => esc(p.get(name)) : (p) => p.get(name);
+      if (!sub && isSync(w.name)) {
+        const sn = name as (p: Proc) => string;
+        return pat ? (p) => esc(p.get(sn(p))) : (p) => p.get(sn(p));
+      }
       return (p) =>
         then(typeof name === 'string' ? name : name(p), (n) => {
           const v = p.get(n);
@@ -106,6 +110,7 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
         });
     }
     case 'cat': {
+      if (isSync(w)) return catSync(w, r, pat);
       const l = compileWord(w.l, r, pat);
       const rr = compileWord(w.r, r, pat);
       return (p) => then(l(p), (a) => then(rr(p), (b) => concat(a, b)));
@@ -134,7 +139,56 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
 function varName(w: Word, r: Runner): string | ((p: Proc) => MaybePromise<string>) {
   if (w.t === 'lit') return w.s;
   const e = compileWord(w, r);
+  if (isSync(w)) return (p) => single(p, e(p) as string[], 'variable name');
   return (p) => then(e(p), (v) => single(p, v, 'variable name'));
+}
+
+/** Does the word expand without running a command (no backquote, no <{…})? Then its closure never returns a Promise. */
+function isSync(w: Word): boolean {
+  switch (w.t) {
+    case 'lit':
+      return true;
+    case 'var':
+      return isSync(w.name) && (w.sub === null || w.sub.every(isSync));
+    case 'count':
+    case 'flat':
+      return isSync(w.name);
+    case 'cat':
+      return isSync(w.l) && isSync(w.r);
+    case 'list':
+      return w.items.every(isSync);
+    default:
+      return false;
+  }
+}
+
+/**
+ * a^b^c… with no command in it, as one step: the parts are fetched left to right (the
+ * parser builds carets left-deep) and, while each is one word, joined as strings
+ * without a list per caret; otherwise concat() folds them as the tree would.
+ */
+function catSync(w: Word, r: Runner, pat: boolean): Ex {
+  const ws: Word[] = [];
+  let x = w;
+  for (; x.t === 'cat'; x = x.l) ws.push(x.r);
+  ws.push(x);
+  ws.reverse();
+  const parts = ws.map((y) => compileWord(y, r, pat) as (p: Proc) => string[]);
+  const n = parts.length;
+  return (p) => {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const v = parts[i](p);
+      if (v.length === 1) {
+        s += v[0];
+        continue;
+      }
+      let acc = i === 0 ? v : concat([s], v);
+      for (i++; i < n; i++) acc = concat(acc, parts[i](p));
+      return acc;
+    }
+    return [s];
+  };
 }
 
 const splitters = new Map<string, RegExp>();
