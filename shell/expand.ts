@@ -85,7 +85,7 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
       const sub = w.sub ? compileList(w.sub, r) : null;
       const esc = pat ? (l: string[]) => l.map(escapePat) : (l: string[]) => l;
       if (typeof name === 'string' && !sub) return pat ? (p) => esc(p.get(name)) : (p) => p.get(name);
-      if (!sub && isSync(w.name)) {
+      if (!sub && isSyncWord(w.name)) {
         const sn = name as (p: Proc) => string;
         return pat ? (p) => esc(p.get(sn(p))) : (p) => p.get(sn(p));
       }
@@ -110,7 +110,7 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
         });
     }
     case 'cat': {
-      if (isSync(w)) return catSync(w, r, pat);
+      if (isSyncWord(w)) return catSync(w, r, pat);
       const l = compileWord(w.l, r, pat);
       const rr = compileWord(w.r, r, pat);
       return (p) => then(l(p), (a) => then(rr(p), (b) => concat(a, b)));
@@ -139,24 +139,24 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
 function varName(w: Word, r: Runner): string | ((p: Proc) => MaybePromise<string>) {
   if (w.t === 'lit') return w.s;
   const e = compileWord(w, r);
-  if (isSync(w)) return (p) => single(p, e(p) as string[], 'variable name');
+  if (isSyncWord(w)) return (p) => single(p, e(p) as string[], 'variable name');
   return (p) => then(e(p), (v) => single(p, v, 'variable name'));
 }
 
 /** Does the word expand without running a command (no backquote, no <{…})? Then its closure never returns a Promise. */
-function isSync(w: Word): boolean {
+export function isSyncWord(w: Word): boolean {
   switch (w.t) {
     case 'lit':
       return true;
     case 'var':
-      return isSync(w.name) && (w.sub === null || w.sub.every(isSync));
+      return isSyncWord(w.name) && (w.sub === null || w.sub.every(isSyncWord));
     case 'count':
     case 'flat':
-      return isSync(w.name);
+      return isSyncWord(w.name);
     case 'cat':
-      return isSync(w.l) && isSync(w.r);
+      return isSyncWord(w.l) && isSyncWord(w.r);
     case 'list':
-      return w.items.every(isSync);
+      return w.items.every(isSyncWord);
     default:
       return false;
   }
@@ -259,6 +259,16 @@ export function compileArgs(ws: Word[], r: Runner): Ex {
     }
     return out;
   };
+}
+
+/** The patterns of words that are all literal text, known when compiled; else null. */
+export function constPatterns(ws: Word[]): string[] | null {
+  const out: string[] = [];
+  for (const w of ws) {
+    if (w.t !== 'lit') return null;
+    out.push(w.q ? escapePat(w.s) : w.s);
+  }
+  return out;
 }
 
 /** Patterns for ~ and case: expanded in pattern mode, never globbed. */

@@ -194,6 +194,8 @@ export class Proc {
   ifState = 0;
   /** Depth of conditions being evaluated (if, while, && ||, !): -e does not fire there. */
   inCond = 0;
+  /** Function calls (and eval, .) of this proc not yet finished (compile.ts callFn). */
+  callDepth = 0;
   vars: Map<string, Var>;
   fns: Map<string, FnDef>;
   fds: FdTable;
