@@ -168,9 +168,16 @@ export class Compiler implements Runner {
           if (isPromise(b)) return b.then(() => void (p.ifState = 0));
           p.ifState = 0;
         };
+        // rest's steps written out again for the synchronous case: every if shares this
+        // closure's code, and a call to rest inlined there is one if's rest only.
         return (p) => {
           const x = cond(p);
-          return isPromise(x) ? x.then(() => rest(p)) : rest(p);
+          if (isPromise(x)) return x.then(() => rest(p));
+          p.ifState = 1;
+          if (!truthy(p.status)) return;
+          const b = body(p);
+          if (isPromise(b)) return b.then(() => void (p.ifState = 0));
+          p.ifState = 0;
         };
       }
       case 'ifnot': {
@@ -530,7 +537,7 @@ export class Compiler implements Runner {
     const run = (p: Proc, argv: string[]): MaybePromise<void> => {
       if (argv.length === 0) throw new RcError('empty argument list');
       if (p.flags.has('x')) void p.err(argv.map(quote).join(' '));
-      return this.shell.runArgv(p, argv, false);
+      return runArgv(this.shell, p, argv, false);
     };
     if (exec0 && steps.length > 0) {
       // exec >file: the redirections stay with the shell.

@@ -9,7 +9,7 @@
  * variables is escaped (see glob.ts), so only the script's own unquoted * ? [ match.
  */
 import type { Cmd, Word } from './ast.js';
-import { type MaybePromise, type Proc, RcError } from './proc.js';
+import { isPositional, type MaybePromise, type Proc, RcError } from './proc.js';
 import { escapePat, glob, hasMeta, unescapePat } from './glob.js';
 
 export type Ex = (p: Proc) => MaybePromise<string[]>;
@@ -84,6 +84,10 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
       const name = varName(w.name, r);
       const sub = w.sub ? compileList(w.sub, r) : null;
       const esc = pat ? (l: string[]) => l.map(escapePat) : (l: string[]) => l;
+      if (typeof name === 'string' && !sub && isPositional(name)) {
+        const n = parseInt(name, 10);
+        return pat ? (p) => esc(p.positional(n)) : (p) => p.positional(n);
+      }
       if (typeof name === 'string' && !sub) return pat ? (p) => esc(p.get(name)) : (p) => p.get(name);
       if (!sub && isSyncWord(w.name)) {
         const sn = name as (p: Proc) => string;
@@ -231,6 +235,7 @@ async function finish(p: Proc, parts: Ex[], i: number, out: string[]): Promise<s
  * matched against the file system (a pattern that matches nothing stays as it was).
  */
 export function compileArgs(ws: Word[], r: Runner): Ex {
+  if (ws.every((w) => !mayGlob(w) && isSyncWord(w))) return argsSync(ws, r);
   const parts: Ex[] = ws.map((w) => {
     if (!mayGlob(w)) return compileWord(w, r);
     const pe = compileWord(w, r, true);
@@ -256,6 +261,24 @@ export function compileArgs(ws: Word[], r: Runner): Ex {
       const v = parts[i](p);
       if (isPromise(v)) return v.then((v) => finish(p, parts, i, out.concat(v)));
       for (const s of v) out.push(s);
+    }
+    return out;
+  };
+}
+
+/** compileArgs for words that neither glob nor run a command: plain text is put in as it is. */
+function argsSync(ws: Word[], r: Runner): Ex {
+  const parts = ws.map((w) => (w.t === 'lit' ? w.s : (compileWord(w, r) as (p: Proc) => string[])));
+  const n = parts.length;
+  return (p) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = parts[i];
+      if (typeof x === 'string') out.push(x);
+      else {
+        const v = x(p);
+        for (let j = 0; j < v.length; j++) out.push(v[j]);
+      }
     }
     return out;
   };
