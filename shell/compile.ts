@@ -543,9 +543,13 @@ export class Compiler implements Runner {
       // exec >file: the redirections stay with the shell.
       return (p) => after(applyRedirs(steps, p, p.fds), () => p.setStatus(''));
     }
+    // run's steps written out again for the synchronous case, as in if (compileCmd).
     const go: Code = (p) => {
       const v = args(p);
-      return isPromise(v) ? v.then((a) => run(p, a)) : run(p, v);
+      if (isPromise(v)) return v.then((a) => run(p, a));
+      if (v.length === 0) throw new RcError('empty argument list');
+      if (p.flags.has('x')) void p.err(v.map(quote).join(' '));
+      return runArgv(this.shell, p, v, false);
     };
     return steps.length ? this.withRedirs(steps, go) : go;
   }
