@@ -137,13 +137,12 @@ function refusal(f) {
 
 function loops() {
   console.log('builtin-only loops (median of 7; "net" subtracts each shell\'s empty-script time; target: net ratio <= 1.0)');
-  console.log('  elapsed ms, and in [ ] CPU ms (user+system), which a busy machine disturbs less');
+  console.log('  elapsed ms, and in [ ] CPU ms (user+system), which a busy machine disturbs less;');
+  console.log('  each loop\'s runs take turns with empty-script runs, whose medians its net figures subtract');
   const runs = 7;
   const empty = join(dir, 'empty.rc');
   writeFileSync(empty, '\n');
-  const [a0, r0 = { wall: 0, cpu: 0 }] = timeTurns(hasRef ? [[ants[0], [ants[1], empty]], [REF, [empty]]] : [[ants[0], [ants[1], empty]]], runs);
   const cpu = (t) => (Number.isNaN(t.cpu) ? '' : ` [${t.cpu.toFixed(0).padStart(4)}]`);
-  console.log(`  ${'empty script'.padEnd(50)} ants ${fmt(a0.wall)}${cpu(a0)}${hasRef ? `  rc ${fmt(r0.wall)}${cpu(r0)}` : ''}`);
   const ratio = (a, b) => Math.max(a, 0.1) / Math.max(b, 0.1);
   const verdict = (x) => (Number(x.toFixed(2)) <= 1 ? x.toFixed(2) : `${x.toFixed(2)} (over 1.0)`);
   for (const [name, src] of LOOPS) {
@@ -154,7 +153,11 @@ function loops() {
       console.log(`  ${name.padEnd(50)} not parsed: ${why}`);
       continue;
     }
-    const [a, r] = timeTurns(hasRef ? [[ants[0], [ants[1], f]], [REF, [f]]] : [[ants[0], [ants[1], f]]], runs);
+    const both = (file) => (hasRef ? [[ants[0], [ants[1], file]], [REF, [file]]] : [[ants[0], [ants[1], file]]]);
+    // A load spike during one separate set of empty runs would shift every net figure.
+    const t = timeTurns([...both(empty), ...both(f)], runs);
+    const [a0, r0, a, r] = hasRef ? t : [t[0], { wall: 0, cpu: 0 }, t[1], undefined];
+    console.log(`  ${'  (empty script, alongside)'.padEnd(50)} ants ${fmt(a0.wall)}${cpu(a0)}${hasRef ? `  rc ${fmt(r0.wall)}${cpu(r0)}` : ''}`);
     let line = `  ${name.padEnd(50)} ants ${fmt(a.wall)}${cpu(a)}`;
     if (hasRef) {
       line += `  rc ${fmt(r.wall)}${cpu(r)}  net ratio ${verdict(ratio(a.wall - a0.wall, r.wall - r0.wall))}`;
