@@ -41,6 +41,40 @@ function time(cmd, args, runs, env = process.env) {
 
 const fmt = (ms) => `${ms.toFixed(1).padStart(8)} ms`;
 
+// CPU time (user + system) of a command, which a busy shared machine disturbs less than
+// elapsed time: bash's `times` reports its children's to the millisecond.
+const BASH = ['/bin/bash', '/usr/bin/bash'].find((p) => existsSync(p));
+
+/** One run of cmd: elapsed and CPU milliseconds (cpu NaN without bash). */
+function runOnce(cmd, args) {
+  const wrapped = BASH ? [BASH, ['-c', '"$@" >/dev/null; s=$?; times; exit $s', 'bash', cmd, ...args]] : [cmd, args];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(wrapped[0], wrapped[1], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  const t1 = process.hrtime.bigint();
+  if (r.signal || r.stderr.length > 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  // times: the shell's user and system time, then its children's.
+  const kids = BASH ? (String(r.stdout).trim().split('\n')[1] ?? '') : '';
+  const secs = [...kids.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return { wall: Number(t1 - t0) / 1e6, cpu: secs.length === 2 ? (secs[0] + secs[1]) * 1000 : NaN };
+}
+
+/**
+ * Median elapsed and CPU milliseconds of each command over runs, the commands taking
+ * turns so that a change in the machine's load falls on all of them alike.
+ */
+function timeTurns(cmds, runs) {
+  const got = cmds.map(() => ({ wall: [], cpu: [] }));
+  for (let i = 0; i < runs; i++) {
+    cmds.forEach(([cmd, args], k) => {
+      const t = runOnce(cmd, args);
+      got[k].wall.push(t.wall);
+      got[k].cpu.push(t.cpu);
+    });
+  }
+  const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return got.map((g) => ({ wall: med(g.wall), cpu: med(g.cpu) }));
+}
+
 // Settings that make every Node process do more work at start (NODE_EXTRA_CA_CERTS reads
 // and parses a certificate bundle: about 85 ms on a machine that sets it), which would
 // pad both sides of the ratio alike and flatter it. Start-up is measured without them.
@@ -105,12 +139,15 @@ function refusal(f) {
 }
 
 function loops() {
-  console.log('builtin-only loops (median of 5; "net" subtracts each shell\'s empty-script time; target: net ratio <= 1.0)');
+  console.log('builtin-only loops (median of 7; "net" subtracts each shell\'s empty-script time; target: net ratio <= 1.0)');
+  console.log('  elapsed ms, and in [ ] CPU ms (user+system), which a busy machine disturbs less;');
+  console.log('  each loop\'s runs take turns with empty-script runs, whose medians its net figures subtract');
+  const runs = 7;
   const empty = join(dir, 'empty.rc');
   writeFileSync(empty, '\n');
-  const a0 = time(ants[0], [ants[1], empty], 5);
-  const r0 = hasRef ? time(REF, [empty], 5) : 0;
-  console.log(`  ${'empty script'.padEnd(50)} ants ${fmt(a0)}${hasRef ? `  rc ${fmt(r0)}` : ''}`);
+  const cpu = (t) => (Number.isNaN(t.cpu) ? '' : ` [${t.cpu.toFixed(0).padStart(4)}]`);
+  const ratio = (a, b) => Math.max(a, 0.1) / Math.max(b, 0.1);
+  const verdict = (x) => (Number(x.toFixed(2)) <= 1 ? x.toFixed(2) : `${x.toFixed(2)} (over 1.0)`);
   for (const [name, src] of LOOPS) {
     const f = join(dir, 'loop.rc');
     writeFileSync(f, src);
@@ -119,12 +156,17 @@ function loops() {
       console.log(`  ${name.padEnd(50)} not parsed: ${why}`);
       continue;
     }
-    const a = time(ants[0], [ants[1], f], 5);
-    let line = `  ${name.padEnd(50)} ants ${fmt(a)}`;
+    const both = (file) => (hasRef ? [[ants[0], [ants[1], file]], [REF, [file]]] : [[ants[0], [ants[1], file]]]);
+    // A load spike during one separate set of empty runs would shift every net figure.
+    const t = timeTurns([...both(empty), ...both(f)], runs);
+    const [a0, r0, a, r] = hasRef ? t : [t[0], { wall: 0, cpu: 0 }, t[1], undefined];
+    console.log(`  ${'  (empty script, alongside)'.padEnd(50)} ants ${fmt(a0.wall)}${cpu(a0)}${hasRef ? `  rc ${fmt(r0.wall)}${cpu(r0)}` : ''}`);
+    let line = `  ${name.padEnd(50)} ants ${fmt(a.wall)}${cpu(a)}`;
     if (hasRef) {
-      const r = time(REF, [f], 5);
-      const net = Math.max(a - a0, 0.1) / Math.max(r - r0, 0.1);
-      line += `  rc ${fmt(r)}  net ratio ${net.toFixed(2)}${net <= 1 ? '' : ' (over 1.0)'}  whole ratio ${(a / r).toFixed(2)}`;
+      line += `  rc ${fmt(r.wall)}${cpu(r)}  net ratio ${verdict(ratio(a.wall - a0.wall, r.wall - r0.wall))}`;
+      if (!Number.isNaN(a.cpu) && !Number.isNaN(r.cpu)) line += ` [cpu ${verdict(ratio(a.cpu - a0.cpu, r.cpu - r0.cpu))}]`;
+      line += `  whole ratio ${(a.wall / r.wall).toFixed(2)}`;
+      if (!Number.isNaN(a.cpu) && !Number.isNaN(r.cpu)) line += ` [cpu ${(a.cpu / r.cpu).toFixed(2)}]`;
     }
     console.log(line);
   }

@@ -12,9 +12,9 @@
  */
 import type { Cmd, Redir, Word } from './ast.js';
 import { checkInterrupt, type Code, type FnDef, type MaybePromise, Proc, RcError, RcExit, truthy } from './proc.js';
-import { compileArgs, compileList, compilePatterns, compileWord, type Ex, isPromise, type Runner } from './expand.js';
+import { compileArgs, compileList, compilePatterns, compileWord, constPatterns, type Ex, isPromise, isSyncWord, mayGlob, type Runner } from './expand.js';
 import { applyRedirs, compileRedir, type RedirStep } from './redir.js';
-import { match } from './glob.js';
+import { match, matcher } from './glob.js';
 import { lookCommand, runHost } from './exec.js';
 import { rcScript } from './rcscript.js';
 
@@ -52,7 +52,9 @@ export class Compiler implements Runner {
   compile(c: Cmd | null): Code {
     if (c === null) return () => {};
     const code = this.compileCmd(c);
-    // <{…} names made while a command ran go when it ends.
+    // <{…} names made while a command ran go when it ends. Only a <{…} makes one, and the
+    // innermost command holding it cleans up: a command without one needs no wrapper.
+    if (!hasPipefd(c)) return code;
     return (p) => {
       const mark = p.cleanups.length;
       let r: MaybePromise<void>;
@@ -122,11 +124,19 @@ export class Compiler implements Runner {
         const l = this.cond(c.l);
         const r = this.compile(c.r);
         const want = c.t === 'and';
-        return (p) => after(l(p), () => (truthy(p.status) === want ? r(p) : undefined));
+        const rest = (p: Proc) => (truthy(p.status) === want ? r(p) : undefined);
+        return (p) => {
+          const x = l(p);
+          return isPromise(x) ? x.then(() => rest(p)) : rest(p);
+        };
       }
       case 'not': {
         const body = this.cond(c.cmd);
-        return (p) => after(body(p), () => p.setStatus(truthy(p.status) ? 'false' : ''));
+        const flip = (p: Proc) => p.setStatus(truthy(p.status) ? 'false' : '');
+        return (p) => {
+          const x = body(p);
+          return isPromise(x) ? x.then(() => flip(p)) : flip(p);
+        };
       }
       case 'pipe':
         return this.pipe(c);
@@ -155,9 +165,21 @@ export class Compiler implements Runner {
         const rest = (p: Proc): MaybePromise<void> => {
           p.ifState = 1;
           if (!truthy(p.status)) return;
-          return after(body(p), () => void (p.ifState = 0));
+          const b = body(p);
+          if (isPromise(b)) return b.then(() => void (p.ifState = 0));
+          p.ifState = 0;
         };
-        return (p) => after(cond(p), () => rest(p));
+        // rest's steps written out again for the synchronous case: every if shares this
+        // closure's code, and a call to rest inlined there is one if's rest only.
+        return (p) => {
+          const x = cond(p);
+          if (isPromise(x)) return x.then(() => rest(p));
+          p.ifState = 1;
+          if (!truthy(p.status)) return;
+          const b = body(p);
+          if (isPromise(b)) return b.then(() => void (p.ifState = 0));
+          p.ifState = 0;
+        };
       }
       case 'ifnot': {
         const body = this.compile(c.body);
@@ -188,8 +210,21 @@ export class Compiler implements Runner {
         return this.switchCmd(c.subject, c.body);
       case 'match': {
         const subj = compileWord(c.subject, this);
-        const pats = compilePatterns(c.pats, this);
         // The subject is one string: a list is joined with blanks, () is ''.
+        const fixed = constPatterns(c.pats)?.map(matcher);
+        if (fixed) {
+          const n = fixed.length;
+          const test = (p: Proc, s: string[]) => {
+            const x = s.length === 1 ? s[0] : s.join(' ');
+            for (let i = 0; i < n; i++) if (fixed[i](x)) return checkE(p, '');
+            checkE(p, 'no match');
+          };
+          return (p) => {
+            const s = subj(p);
+            return isPromise(s) ? s.then((s) => test(p, s)) : test(p, s);
+          };
+        }
+        const pats = compilePatterns(c.pats, this);
         return (p) => {
           const test = (s: string[], ps: string[]) => {
             const x = s.length === 1 ? s[0] : s.join(' ');
@@ -226,7 +261,7 @@ export class Compiler implements Runner {
 
   private forLoop(v: Word, list: Word[] | null, body: Code): Code {
     const name = compileWord(v, this);
-    const items = list ? compileArgs(list, this) : null;
+    const items = list === null ? null : list.length === 1 ? this.value(list[0]) : compileArgs(list, this);
     // The loop runs to the list's length at the start: an in-place append to the
     // variable being iterated (x=($x …) in the body) adds past the end.
     const loop = (p: Proc, n: string, l: string[], i: number, end: number): MaybePromise<void> => {
@@ -267,16 +302,24 @@ export class Compiler implements Runner {
   private switchCmd(subject: Word, body: Cmd | null): Code {
     const subj = compileWord(subject, this);
     const cmds = body === null ? [] : body.t === 'seq' ? body.cmds : [body];
-    type Arm = { pats: Ex | null; code: Code };
+    // A case whose patterns are all literal text has its matchers made once, here.
+    type Arm = { pats: Ex | null; fixed: ((s: string) => boolean)[] | null; code: Code };
     const arms: Arm[] = cmds.map((c) => {
       if (c.t === 'simple' && c.redirs.length === 0 && c.words[0].t === 'lit' && !c.words[0].q && c.words[0].s === 'case') {
-        return { pats: compilePatterns(c.words.slice(1), this), code: () => {} };
+        const words = c.words.slice(1);
+        return { pats: compilePatterns(words, this), fixed: constPatterns(words)?.map(matcher) ?? null, code: () => {} };
       }
-      return { pats: null, code: this.compile(c) };
+      return { pats: null, fixed: null, code: this.compile(c) };
     });
     const run = (p: Proc, s: string, i: number, on: boolean): MaybePromise<void> => {
       for (; i < arms.length; i++) {
         const a = arms[i];
+        if (a.fixed) {
+          if (on) return;
+          const f = a.fixed;
+          for (let j = 0; j < f.length && !on; j++) on = f[j](s);
+          continue;
+        }
         if (a.pats) {
           if (on) return;
           const ps = a.pats(p);
@@ -295,7 +338,9 @@ export class Compiler implements Runner {
       }
     };
     return (p) => {
-      return then(subj(p), (s) => run(p, s.length === 1 ? s[0] : s.join(' '), 0, false)) as MaybePromise<void>;
+      const s = subj(p);
+      if (isPromise(s)) return s.then((s) => run(p, s.length === 1 ? s[0] : s.join(' '), 0, false));
+      return run(p, s.length === 1 ? s[0] : s.join(' '), 0, false);
     };
   }
 
@@ -315,7 +360,7 @@ export class Compiler implements Runner {
         }
       }
       // The value globs (x=*.c) as an argument would.
-      sets.push({ name: nameLit ?? compileWord(cur.name, this), value: compileArgs([v], this), append });
+      sets.push({ name: nameLit ?? compileWord(cur.name, this), value: this.value(v), append });
       cur = cur.cmd;
     }
     const body = cur ? this.compile(cur) : null;
@@ -378,6 +423,20 @@ export class Compiler implements Runner {
       if (isPromise(r)) return r.finally(restore);
       restore();
     };
+  }
+
+  /**
+   * An assignment's value, or a for loop's one-word list. $x (any variable word without
+   * a backquote) is its list as it is, since values are never changed in place (proc.ts),
+   * and `{…} the fresh list it made: neither is copied. Plain text is a list of its own.
+   */
+  private value(v: Word): Ex {
+    if ((v.t === 'var' && isSyncWord(v)) || v.t === 'bq') return compileWord(v, this);
+    if (v.t === 'lit' && !mayGlob(v)) {
+      const s = v.s;
+      return () => [s];
+    }
+    return compileArgs([v], this);
   }
 
   private withRedirs(steps: RedirStep[], body: Code): Code {
@@ -479,15 +538,19 @@ export class Compiler implements Runner {
     const run = (p: Proc, argv: string[]): MaybePromise<void> => {
       if (argv.length === 0) throw new RcError('empty argument list');
       if (p.flags.has('x')) void p.err(argv.map(quote).join(' '));
-      return this.shell.runArgv(p, argv, false);
+      return runArgv(this.shell, p, argv, false);
     };
     if (exec0 && steps.length > 0) {
       // exec >file: the redirections stay with the shell.
       return (p) => after(applyRedirs(steps, p, p.fds), () => p.setStatus(''));
     }
+    // run's steps written out again for the synchronous case, as in if (compileCmd).
     const go: Code = (p) => {
       const v = args(p);
-      return isPromise(v) ? v.then((a) => run(p, a)) : run(p, v);
+      if (isPromise(v)) return v.then((a) => run(p, a));
+      if (v.length === 0) throw new RcError('empty argument list');
+      if (p.flags.has('x')) void p.err(v.map(quote).join(' '));
+      return runArgv(this.shell, p, v, false);
     };
     return steps.length ? this.withRedirs(steps, go) : go;
   }
@@ -527,6 +590,69 @@ export class Compiler implements Runner {
     p.jobs.set(child.pid, done);
     p.cleanups.push(f.cleanup);
     return f.path;
+  }
+}
+
+/** Does the command (or anything inside it) hold a <{…} or >{…} word? */
+function hasPipefd(c: Cmd | null | undefined): boolean {
+  if (!c) return false;
+  switch (c.t) {
+    case 'simple':
+      return c.words.some(wordHasPipefd) || c.redirs.some(redirHasPipefd);
+    case 'block':
+      return hasPipefd(c.body) || c.redirs.some(redirHasPipefd);
+    case 'seq':
+      return c.cmds.some(hasPipefd);
+    case 'async':
+    case 'not':
+    case 'subshell':
+      return hasPipefd(c.cmd);
+    case 'and':
+    case 'or':
+    case 'pipe':
+      return hasPipefd(c.l) || hasPipefd(c.r);
+    case 'redir':
+      return redirHasPipefd(c.redir) || hasPipefd(c.cmd);
+    case 'assign':
+      return wordHasPipefd(c.name) || wordHasPipefd(c.value) || hasPipefd(c.cmd);
+    case 'if':
+      return hasPipefd(c.cond) || hasPipefd(c.body);
+    case 'ifnot':
+      return hasPipefd(c.body);
+    case 'for':
+      return wordHasPipefd(c.v) || (c.list ?? []).some(wordHasPipefd) || hasPipefd(c.body);
+    case 'while':
+      return hasPipefd(c.cond) || hasPipefd(c.body);
+    case 'switch':
+      return wordHasPipefd(c.subject) || hasPipefd(c.body);
+    case 'match':
+      return wordHasPipefd(c.subject) || c.pats.some(wordHasPipefd);
+    case 'fn':
+      return c.names.some(wordHasPipefd) || hasPipefd(c.body);
+  }
+}
+
+function redirHasPipefd(r: Redir): boolean {
+  return r.t === 'file' && wordHasPipefd(r.word);
+}
+
+function wordHasPipefd(w: Word): boolean {
+  switch (w.t) {
+    case 'pipefd':
+      return true;
+    case 'var':
+      return wordHasPipefd(w.name) || (w.sub ?? []).some(wordHasPipefd);
+    case 'count':
+    case 'flat':
+      return wordHasPipefd(w.name);
+    case 'cat':
+      return wordHasPipefd(w.l) || wordHasPipefd(w.r);
+    case 'list':
+      return w.items.some(wordHasPipefd);
+    case 'bq':
+      return (w.sep !== null && wordHasPipefd(w.sep)) || hasPipefd(w.body);
+    default:
+      return false;
   }
 }
 
@@ -658,42 +784,42 @@ function checkE(p: Proc, s: string): void {
 const MAX_DEPTH = 10000;
 const FRESH_STACK_EVERY = 32;
 let syncDepth = 0;
-const depth = new WeakMap<Proc, number>();
 
 /** eval and . nest under the same limit as function calls: f runs one level deeper. */
 export async function nested<T>(p: Proc, f: () => Promise<T>): Promise<T> {
-  const d = depth.get(p) ?? 0;
+  const d = p.callDepth;
   if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);
-  depth.set(p, d + 1);
+  p.callDepth = d + 1;
   try {
     return await f();
   } finally {
-    depth.set(p, d);
+    p.callDepth = d;
   }
 }
 
 function callFn(p: Proc, fn: FnDef, argv: string[]): MaybePromise<void> {
-  const d = depth.get(p) ?? 0;
+  const d = p.callDepth;
   if (d >= MAX_DEPTH) throw new RcError(`function call depth exceeded (${MAX_DEPTH})`);
   if (syncDepth >= FRESH_STACK_EVERY) return Promise.resolve().then(() => callFn(p, fn, argv));
   const saved = p.vars.has('*') ? p.get('*') : null;
   p.set('*', argv.slice(1));
-  depth.set(p, d + 1);
-  const restore = () => {
-    depth.set(p, d);
-    if (saved === null) p.unset('*');
-    else p.set('*', saved);
-  };
+  p.callDepth = d + 1;
   let r: MaybePromise<void>;
   syncDepth++;
   try {
     r = fn.code(p);
   } catch (e) {
-    restore();
+    endCall(p, d, saved);
     throw e;
   } finally {
     syncDepth--;
   }
-  if (isPromise(r)) return r.finally(restore);
-  restore();
+  if (isPromise(r)) return r.finally(() => endCall(p, d, saved));
+  endCall(p, d, saved);
+}
+
+function endCall(p: Proc, d: number, saved: string[] | null): void {
+  p.callDepth = d;
+  if (saved === null) p.unset('*');
+  else p.set('*', saved);
 }

@@ -9,7 +9,7 @@
  * variables is escaped (see glob.ts), so only the script's own unquoted * ? [ match.
  */
 import type { Cmd, Word } from './ast.js';
-import { type MaybePromise, type Proc, RcError } from './proc.js';
+import { isPositional, type MaybePromise, type Proc, RcError } from './proc.js';
 import { escapePat, glob, hasMeta, unescapePat } from './glob.js';
 
 export type Ex = (p: Proc) => MaybePromise<string[]>;
@@ -84,7 +84,15 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
       const name = varName(w.name, r);
       const sub = w.sub ? compileList(w.sub, r) : null;
       const esc = pat ? (l: string[]) => l.map(escapePat) : (l: string[]) => l;
+      if (typeof name === 'string' && !sub && isPositional(name)) {
+        const n = parseInt(name, 10);
+        return pat ? (p) => esc(p.positional(n)) : (p) => p.positional(n);
+      }
       if (typeof name === 'string' && !sub) return pat ? (p) => esc(p.get(name)) : (p) => p.get(name);
+      if (!sub && isSyncWord(w.name)) {
+        const sn = name as (p: Proc) => string;
+        return pat ? (p) => esc(p.get(sn(p))) : (p) => p.get(sn(p));
+      }
       return (p) =>
         then(typeof name === 'string' ? name : name(p), (n) => {
           const v = p.get(n);
@@ -106,6 +114,7 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
         });
     }
     case 'cat': {
+      if (isSyncWord(w)) return catSync(w, r, pat);
       const l = compileWord(w.l, r, pat);
       const rr = compileWord(w.r, r, pat);
       return (p) => then(l(p), (a) => then(rr(p), (b) => concat(a, b)));
@@ -134,7 +143,56 @@ export function compileWord(w: Word, r: Runner, pat = false): Ex {
 function varName(w: Word, r: Runner): string | ((p: Proc) => MaybePromise<string>) {
   if (w.t === 'lit') return w.s;
   const e = compileWord(w, r);
+  if (isSyncWord(w)) return (p) => single(p, e(p) as string[], 'variable name');
   return (p) => then(e(p), (v) => single(p, v, 'variable name'));
+}
+
+/** Does the word expand without running a command (no backquote, no <{…})? Then its closure never returns a Promise. */
+export function isSyncWord(w: Word): boolean {
+  switch (w.t) {
+    case 'lit':
+      return true;
+    case 'var':
+      return isSyncWord(w.name) && (w.sub === null || w.sub.every(isSyncWord));
+    case 'count':
+    case 'flat':
+      return isSyncWord(w.name);
+    case 'cat':
+      return isSyncWord(w.l) && isSyncWord(w.r);
+    case 'list':
+      return w.items.every(isSyncWord);
+    default:
+      return false;
+  }
+}
+
+/**
+ * a^b^c… with no command in it, as one step: the parts are fetched left to right (the
+ * parser builds carets left-deep) and, while each is one word, joined as strings
+ * without a list per caret; otherwise concat() folds them as the tree would.
+ */
+function catSync(w: Word, r: Runner, pat: boolean): Ex {
+  const ws: Word[] = [];
+  let x = w;
+  for (; x.t === 'cat'; x = x.l) ws.push(x.r);
+  ws.push(x);
+  ws.reverse();
+  const parts = ws.map((y) => compileWord(y, r, pat) as (p: Proc) => string[]);
+  const n = parts.length;
+  return (p) => {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const v = parts[i](p);
+      if (v.length === 1) {
+        s += v[0];
+        continue;
+      }
+      let acc = i === 0 ? v : concat([s], v);
+      for (i++; i < n; i++) acc = concat(acc, parts[i](p));
+      return acc;
+    }
+    return [s];
+  };
 }
 
 const splitters = new Map<string, RegExp>();
@@ -177,6 +235,7 @@ async function finish(p: Proc, parts: Ex[], i: number, out: string[]): Promise<s
  * matched against the file system (a pattern that matches nothing stays as it was).
  */
 export function compileArgs(ws: Word[], r: Runner): Ex {
+  if (ws.every((w) => !mayGlob(w) && isSyncWord(w))) return argsSync(ws, r);
   const parts: Ex[] = ws.map((w) => {
     if (!mayGlob(w)) return compileWord(w, r);
     const pe = compileWord(w, r, true);
@@ -205,6 +264,34 @@ export function compileArgs(ws: Word[], r: Runner): Ex {
     }
     return out;
   };
+}
+
+/** compileArgs for words that neither glob nor run a command: plain text is put in as it is. */
+function argsSync(ws: Word[], r: Runner): Ex {
+  const parts = ws.map((w) => (w.t === 'lit' ? w.s : (compileWord(w, r) as (p: Proc) => string[])));
+  const n = parts.length;
+  return (p) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = parts[i];
+      if (typeof x === 'string') out.push(x);
+      else {
+        const v = x(p);
+        for (let j = 0; j < v.length; j++) out.push(v[j]);
+      }
+    }
+    return out;
+  };
+}
+
+/** The patterns of words that are all literal text, known when compiled; else null. */
+export function constPatterns(ws: Word[]): string[] | null {
+  const out: string[] = [];
+  for (const w of ws) {
+    if (w.t !== 'lit') return null;
+    out.push(w.q ? escapePat(w.s) : w.s);
+  }
+  return out;
 }
 
 /** Patterns for ~ and case: expanded in pattern mode, never globbed. */

@@ -36,7 +36,7 @@ const matchers = new Map<string, Matcher>();
  * A matcher for pat (for ~ and case), specialised for the common shapes — plain text,
  * *suffix, prefix*, * — and cached, since a loop matches the same pattern many times.
  */
-function matcher(pat: string): Matcher {
+export function matcher(pat: string): Matcher {
   let m = matchers.get(pat);
   if (m) return m;
   if (!hasMeta(pat)) {

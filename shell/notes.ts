@@ -20,12 +20,16 @@ export class NoteGroup {
   /** Host programs running in this group: an interrupt signals them too. */
   readonly hosts = new Set<HostKid>();
 
+  /** interrupted, as a plain field: every command's check point reads it. */
+  private flag = false;
+
   /** Set by an interrupt until the group's shell has unwound its command line. */
   get interrupted(): boolean {
-    return this.ctl.signal.aborted;
+    return this.flag;
   }
 
   set interrupted(v: boolean) {
+    this.flag = v;
     if (v) this.ctl.abort();
     else {
       if (this.ctl.signal.aborted) this.ctl = new AbortController();

@@ -194,6 +194,8 @@ export class Proc {
   ifState = 0;
   /** Depth of conditions being evaluated (if, while, && ||, !): -e does not fire there. */
   inCond = 0;
+  /** Function calls (and eval, .) of this proc not yet finished (compile.ts callFn). */
+  callDepth = 0;
   vars: Map<string, Var>;
   fns: Map<string, FnDef>;
   fds: FdTable;
@@ -369,13 +371,15 @@ export class Proc {
   peek(name: string): string[] {
     if (name === 'status') return this.statusList?.of === this.status ? this.statusList.words : [this.status];
     // $1, $2 … always index $*; $0 is a variable of its own.
-    if (isPositional(name)) {
-      const n = parseInt(name, 10);
-      const star = this.vars.get('*');
-      return star && n <= star.v.length ? [star.v[n - 1]] : [];
-    }
+    if (isPositional(name)) return this.positional(parseInt(name, 10));
     const v = this.vars.get(name);
     return v ? v.v : [];
+  }
+
+  /** $n for n >= 1: the nth word of $*, or (). */
+  positional(n: number): string[] {
+    const star = this.vars.get('*');
+    return star && n <= star.v.length ? [star.v[n - 1]] : [];
   }
 
   set(name: string, value: string[], owned = false): void {
@@ -474,7 +478,7 @@ export class Proc {
   }
 }
 
-function isPositional(name: string): boolean {
+export function isPositional(name: string): boolean {
   const c = name.charCodeAt(0);
   return c >= 49 && c <= 57 && /^[0-9]+$/.test(name);
 }
