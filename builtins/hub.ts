@@ -22,6 +22,7 @@
  * hub -l lists the live hosts from the registry $NAMESPACE/hubs (ns/hubreg.ts), never by
  * mounting /srv entries.
  */
+import { readWhole } from '../ns/nsfile.js';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { mountDial } from '../ns/9p/post.js';
@@ -335,19 +336,8 @@ async function attach(p: ProcLike, host: Host, group: string, all: boolean, term
 }
 
 /** This process's namespace as text (/proc/N/ns), for the host to replay; empty when there is none. */
-async function nsText(p: ProcLike): Promise<string> {
-  try {
-    const c = await p.vfs.open(`/proc/${p.pid}/ns`, OREAD);
-    try {
-      const parts: Buffer[] = [];
-      for (let b = await c.read(65536); b.length > 0; b = await c.read(65536)) parts.push(b);
-      return Buffer.concat(parts).toString('utf8');
-    } finally {
-      c.close();
-    }
-  } catch {
-    return '';
-  }
+function nsText(p: ProcLike): Promise<string> {
+  return readWhole(p.vfs, `/proc/${p.pid}/ns`).catch(() => '');
 }
 
 function hostPid(dir: string, name: string): string {

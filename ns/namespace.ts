@@ -338,19 +338,7 @@ export class Namespace implements Vfs {
   }
 
   hostPath(path: string): string | undefined {
-    try {
-      const s = this.startSync(path);
-      if (!s) return undefined;
-      const table = this.tableFor(s);
-      const w0 = this.driveSync(walkNames(table, s.w, s.base, s.names));
-      if (!w0) return undefined;
-      const w = domount(table, w0);
-      const hp = w.c.fid.hostPath;
-      this.release(w);
-      return hp;
-    } catch {
-      return undefined;
-    }
+    return this.hostBehind(path, false);
   }
 
   /**
@@ -359,6 +347,11 @@ export class Namespace implements Vfs {
    * program's relative arguments go unlooked-up (shell/hostpolicy.ts).
    */
   hostTree(path: string): string | undefined {
+    return this.hostBehind(path, true);
+  }
+
+  /** The host path of the file at path (with plain: only when nothing is mounted on its device). */
+  private hostBehind(path: string, plain: boolean): string | undefined {
     try {
       const s = this.startSync(path);
       if (!s) return undefined;
@@ -367,13 +360,14 @@ export class Namespace implements Vfs {
       if (!w0) return undefined;
       const w = domount(table, w0);
       const hp = w.c.fid.hostPath;
-      const plain = !table?.hasOn(w.c.dev) && !(w.head && w.head.mounts.length > 1);
+      const ok = !plain || (!table?.hasOn(w.c.dev) && !(w.head && w.head.mounts.length > 1));
       this.release(w);
-      return plain ? hp : undefined;
+      return ok ? hp : undefined;
     } catch {
       return undefined;
     }
   }
+
 
   /**
    * The host directories behind path: each `#U` member of a union in order, or the one

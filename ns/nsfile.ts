@@ -12,7 +12,7 @@ import { Ebadarg, nserror } from './errors.js';
 import type { Namespace } from './namespace.js';
 import { parseNsOp, tokenize } from './nstext.js';
 import { NsError, OREAD } from './types.js';
-import { resolvePath } from './vfs.js';
+import { resolvePath, type Vfs } from './vfs.js';
 
 export interface NsFileOptions {
   /** Value of $name (undefined: empty). */
@@ -36,7 +36,7 @@ export function expandVars(arg: string, env: (name: string) => string | undefine
 }
 
 /** Read a whole file through a namespace. */
-export async function readWhole(ns: Namespace, path: string): Promise<string> {
+export async function readWhole(ns: Pick<Vfs, 'open'>, path: string): Promise<string> {
   const ch = await ns.open(path, OREAD);
   try {
     const parts: Buffer[] = [];

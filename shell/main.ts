@@ -149,21 +149,6 @@ async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?:
   return { vfs: kproc.ns, kernel, kproc };
 }
 
-/** A file's text through vfs, or undefined when it can't be read. */
-async function readProfile(vfs: Vfs, name: string): Promise<string | undefined> {
-  try {
-    const c = await vfs.open(name, 0);
-    try {
-      const parts: Buffer[] = [];
-      for (let b = await c.read(65536); b.length > 0; b = await c.read(65536)) parts.push(b);
-      return Buffer.concat(parts).toString('utf8');
-    } finally {
-      c.close();
-    }
-  } catch {
-    return undefined;
-  }
-}
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--netd') return (await import('../ns/net/netd.js')).runNetd(argv.slice(1));
@@ -241,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
     if (a.flags.has('l')) {
       // A login shell first runs $home/lib/profile (through the namespace), as rc -l does.
       const home = p.get('home')[0];
-      const profile = home ? await readProfile(p.vfs, home + '/lib/profile') : undefined;
+      const profile = home ? await (await import('../ns/nsfile.js')).readWhole(p.vfs, home + '/lib/profile').catch(() => undefined) : undefined;
       if (profile !== undefined) await m.runScript(profile, home + '/lib/profile', false);
     }
     if (a.command !== null) {
