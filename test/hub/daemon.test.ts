@@ -1,11 +1,11 @@
-// The headless runner's lifecycle (shell/daemon.ts), as netd's: one daemon per name under
+// A daemon's lifecycle (ns/daemon.ts, the headless runner's and netd's), as netd's: one daemon per name under
 // the start lock, its socket 0600 and pid file, no second one while it answers, and its
 // end when idle, when its socket is removed, or when closed — taking its files with it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../shell/daemon.js';
+import { Daemon } from '../../ns/daemon.js';
 import { Ramfs } from '../../ns/srv/ramfs.js';
 import { mountDial } from '../../ns/9p/post.js';
 
