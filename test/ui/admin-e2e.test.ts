@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BIN, row, Screen, type Options } from './pty.js';
+import { atPrompt, BIN, row, Screen, status, statusHas, statusLacks, type Options } from './pty.js';
 
 const ENTER = '\r';
 
@@ -45,15 +45,6 @@ async function serveRoot(home: string, name: string): Promise<ChildProcess> {
   return p;
 }
 
-/** The status line: the last row that has the ' · ' separator. */
-const status = (l: string[]) => [...l].reverse().find((r) => r.includes(' · ')) ?? '';
-const statusHas = (word: string) => (l: string[]) => status(l).split(' · ').includes(word);
-const statusLacks = (word: string) => (l: string[]) => status(l) !== '' && !status(l).split(' · ').includes(word);
-/** An empty prompt p on the last row that has anything on it above the status line. */
-const atPrompt = (p: string) => (l: string[]) => {
-  const i = l.lastIndexOf(status(l));
-  return i > 0 && l[i - 1] === p.trimEnd();
-};
 const mkhome = () => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ants-admin-')));
 
 describe.skipIf(!built)('--root in the Ink UI', () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BIN, row, Screen, type Options } from './pty.js';
+import { atPrompt, BIN, row, Screen, status, statusHas, statusLacks, type Options } from './pty.js';
 
 const ENTER = '\r';
 const CTRL_C = '\x03';
@@ -28,15 +28,6 @@ function start(o: Partial<Options> = {}): Screen {
   return s;
 }
 
-/** The status line: the last row that has the ' · ' separator. */
-const status = (l: string[]) => [...l].reverse().find((r) => r.includes(' · ')) ?? '';
-const statusHas = (word: string) => (l: string[]) => status(l).split(' · ').includes(word);
-const statusLacks = (word: string) => (l: string[]) => status(l) !== '' && !status(l).split(' · ').includes(word);
-/** An empty prompt p on the last row that has anything on it above the status line. */
-const atPrompt = (p: string) => (l: string[]) => {
-  const i = l.lastIndexOf(status(l));
-  return i > 0 && l[i - 1] === p.trimEnd();
-};
 
 /** The palette colour of the first character after the prompt on the last row that is text. */
 function colourOf(s: Screen, text: string): number | undefined {

@@ -116,3 +116,13 @@ export class Screen {
 
 /** Rows of the screen that are exactly this text (trailing blanks ignored). */
 export const row = (text: string) => (lines: string[]) => lines.some((l) => l.trimEnd() === text);
+
+/** The status line: the last row that has the ' · ' separator. */
+export const status = (l: string[]) => [...l].reverse().find((r) => r.includes(' · ')) ?? '';
+export const statusHas = (word: string) => (l: string[]) => status(l).split(' · ').includes(word);
+export const statusLacks = (word: string) => (l: string[]) => status(l) !== '' && !status(l).split(' · ').includes(word);
+/** An empty prompt p on the last row that has anything on it above the status line. */
+export const atPrompt = (p: string) => (l: string[]) => {
+  const i = l.lastIndexOf(status(l));
+  return i > 0 && l[i - 1].trimEnd() === p.trimEnd();
+};

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BIN, row, Screen } from './pty.js';
+import { atPrompt, BIN, row, Screen, status, statusHas, statusLacks } from './pty.js';
 
 const ENTER = '\r';
 const CTRL_C = '\x03';
@@ -25,13 +25,6 @@ afterEach(() => {
   for (const p of servers.splice(0)) p.kill('SIGKILL');
 });
 
-const status = (l: string[]) => [...l].reverse().find((r) => r.includes(' · ')) ?? '';
-const statusHas = (word: string) => (l: string[]) => status(l).split(' · ').includes(word);
-const statusLacks = (word: string) => (l: string[]) => status(l) !== '' && !status(l).split(' · ').includes(word);
-const atPrompt = (l: string[]) => {
-  const i = l.lastIndexOf(status(l));
-  return i > 0 && l[i - 1].trimEnd() === '%';
-};
 
 /** A second ants-rc serving dir as /srv/name in the srv directory ns; resolves once it is posted. */
 async function serve(home: string, ns: string, name: string, dir: string): Promise<void> {
@@ -61,20 +54,20 @@ describe.skipIf(!built)('rerootwin in the Ink UI', () => {
 
     const s = new Screen({ home, env: { NAMESPACE: ns, ANTS_NET: 'local' } });
     screens.push(s);
-    await s.waitFor(atPrompt);
+    await s.waitFor(atPrompt('%'));
     await s.type('rerootwin fsR; echo rerootwin said $status', ENTER);
-    await s.waitFor((l) => atPrompt(l) && statusHas('root fsR')(l));
+    await s.waitFor((l) => atPrompt('%')(l) && statusHas('root fsR')(l));
     // The label and $rootsrc name the same root: said once.
     expect(status(s.lines()).split('root fsR').length).toBe(2);
 
     // History is still the host's: the line typed before is there, and what is typed here goes to it.
     await s.type('echo home $home', ENTER);
     await s.waitFor(row(`home /usr/${os.userInfo().username}`));
-    await s.waitFor(atPrompt);
+    await s.waitFor(atPrompt('%'));
     await s.type(UP, UP);
     await s.waitFor(row('% rerootwin fsR; echo rerootwin said $status'));
     await s.type(CTRL_C);
-    await s.waitFor(atPrompt);
+    await s.waitFor(atPrompt('%'));
     expect(fs.readFileSync(path.join(home, 'lib/ants/history'), 'utf8')).toContain('echo home $home\n');
 
     // Tab asks the rerooted namespace: /lib is the served root's.
@@ -84,20 +77,20 @@ describe.skipIf(!built)('rerootwin in the Ink UI', () => {
     await s.waitFor(row('on the served root'));
 
     // Ctrl-C ends a command busy on the root; the session stays there and the root still answers.
-    await s.waitFor(atPrompt);
+    await s.waitFor(atPrompt('%'));
     await s.type('echo started; while() cat /lib/rootfile-unique.txt >/dev/null; echo after', ENTER);
     await s.waitFor(row('started'));
     s.write(CTRL_C);
-    await s.waitFor((l) => atPrompt(l) && status(l).endsWith('root fsR · status interrupted'), 10_000);
+    await s.waitFor((l) => atPrompt('%')(l) && status(l).endsWith('root fsR · status interrupted'), 10_000);
     expect(s.lines()).not.toContain('after');
     await s.type('wc -l /lib/rootfile-unique.txt', ENTER);
     await s.waitFor((l) => l.some((r) => /^ *1 \/lib\/rootfile-unique\.txt$/.test(r.trimEnd())));
-    await s.waitFor((l) => atPrompt(l) && statusHas('root fsR')(l));
+    await s.waitFor((l) => atPrompt('%')(l) && statusHas('root fsR')(l));
 
     // Ctrl-D: back in the caller's namespace, whose command goes on.
     await s.type(CTRL_D);
     await s.waitFor(row('rerootwin said'));
-    await s.waitFor((l) => atPrompt(l) && statusLacks('root fsR')(l));
+    await s.waitFor((l) => atPrompt('%')(l) && statusLacks('root fsR')(l));
     await s.type('test -e /lib/rootfile-unique.txt || echo host root again', ENTER);
     await s.waitFor(row('host root again'));
   });
