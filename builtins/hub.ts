@@ -30,7 +30,7 @@ import { isLive } from '../ns/9p/transport.js';
 import { defaultSrvDir } from '../ns/dev/srv.js';
 import { Eintr } from '../ns/errors.js';
 import { isTtyChan } from '../ns/hostvfs.js';
-import { liveHubs } from '../ns/hubreg.js';
+import { liveHubs, validGroup } from '../ns/hubreg.js';
 import type { Namespace } from '../ns/namespace.js';
 import { dropLock, spawnDetached, takeLock } from '../ns/spawnd.js';
 import { type Fid, NsError, OREAD, OWRITE } from '../ns/types.js';
@@ -358,9 +358,15 @@ export const hub = cmd('hub', async (p, argv) => {
   }
   const name = o.args[0] ?? 'hubfs';
   let group = o.args[1] ?? 'io';
-  if (name.includes('/') || name === '' || name.startsWith('.')) {
+  // The host takes the names validGroup allows; saying so here spares a wait for a host
+  // that would refuse to start.
+  if (!validGroup(name) || name.startsWith('.')) {
     await p.err(`hub: bad srv name ${name}`);
     return 'bad srv name';
+  }
+  if (!validGroup(group)) {
+    await p.err(`hub: bad group name ${group}`);
+    return 'bad group name';
   }
   let started: boolean;
   try {
@@ -370,7 +376,10 @@ export const hub = cmd('hub', async (p, argv) => {
     await p.err(`hub: ${name}: ${errText(e)}`);
     return errText(e);
   }
-  const fsrv = await mountDial('unix!' + nodePath.join(dir, name), { interrupt: p.signal });
+  // Until the shell is running, Ctrl-C flushes what is asked of a host that does not
+  // answer; once attached, Ctrl-C is the hub shell's and the relay's reads carry their own.
+  let settingUp = true;
+  const fsrv = await mountDial('unix!' + nodePath.join(dir, name), { interrupt: p.signal, signal: () => (settingUp ? p.signal : undefined) });
   const root = await fsrv.attach(p.get('user')[0] ?? 'none', '');
   const host = new Host(name, root);
   try {
@@ -382,6 +391,7 @@ export const hub = cmd('hub', async (p, argv) => {
       await p.err(`hub: ${name}: ${why}`);
       return why;
     }
+    settingUp = false;
     if (o.has.has('b')) {
       await p.err(`hub: ${started ? `hubfs /srv/${name} created; ` : ''}shell ${group} running in ants-rc --hubd (pid ${hostPid(dir, name)})`);
       return '';

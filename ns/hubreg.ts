@@ -73,3 +73,8 @@ export function hubUnregister(dir: string, name: string, pid: number): void {
 export function liveHubs(dir: string): HubEntry[] {
   return entries(dir).filter((e) => pidAlive(e.pid) && fs.existsSync(nodePath.join(dir, e.name)));
 }
+
+/** A hub or group name: one file name, short, no control characters. */
+export function validGroup(g: string): boolean {
+  return g !== '' && g !== '.' && g !== '..' && g.length <= 64 && !/[/\x00-\x20\x7f]/.test(g);
+}

@@ -31,10 +31,10 @@ import { MCREATE, MREPL } from '../ns/mount.js';
 import { defaultSrvDir } from '../ns/dev/srv.js';
 import { mkqid, type Node, TreeFid } from '../ns/dev/tree.js';
 import { Eintr } from '../ns/errors.js';
-import { hubRegister, hubUnregister } from '../ns/hubreg.js';
+import { hubRegister, hubUnregister, validGroup } from '../ns/hubreg.js';
 import { newns } from '../ns/nsfile.js';
 import { Hubfs } from '../ns/srv/hubfs.js';
-import { type Dir, type Fid, type FileServer, NsError, OREAD, OWRITE, type OpenResult, type Qid, type Signal } from '../ns/types.js';
+import { type FileServer, NsError, OREAD, OWRITE } from '../ns/types.js';
 import type { Chan } from '../ns/vfs.js';
 import { Daemon } from '../ns/daemon.js';
 import { bootHeadless, daemonize, msFromEnv } from './daemon.js';
@@ -54,11 +54,6 @@ interface Shell {
   stop: AbortController;
 }
 
-/** A hub or group name: one file name, short, no control characters. */
-export function validGroup(g: string): boolean {
-  return g !== '' && g !== '.' && g !== '..' && g.length <= 64 && !/[/\x00-\x20\x7f]/.test(g);
-}
-
 export class HubHost {
   readonly shells = new Map<string, Shell>();
   /** What clients attach to: the hubfs with `new` handled on ctl. */
@@ -71,7 +66,12 @@ export class HubHost {
     readonly hubfs: Hubfs,
   ) {
     this.mnt = '/n/' + name;
-    this.server = { attach: async (u, a) => new HostFid(await (hubfs as FileServer).attach(u, a), [], this) };
+    this.server = hubfs;
+    // `new GROUP` and the caller's namespace text on the lines after it.
+    hubfs.addControl('new', (rest) => {
+      const nl = rest.indexOf('\n');
+      return this.newShell((nl < 0 ? rest : rest.slice(0, nl)).trim(), nl < 0 ? '' : rest.slice(nl + 1));
+    });
   }
 
   private get ns(): Namespace {
@@ -282,69 +282,6 @@ function consServer(input: Input, output: Chan, user: string): FileServer {
     }),
   };
   return { attach: async () => new TreeFid(node, user) };
-}
-
-/** A fid of the hubfs as clients see it: ctl's `new` is the host's, the rest the hubfs's. */
-class HostFid implements Fid {
-  constructor(
-    private readonly f: Fid,
-    private readonly path: string[],
-    private readonly host: HubHost,
-  ) {}
-
-  get qid(): Qid {
-    return this.f.qid;
-  }
-
-  async walk(names: string[]): Promise<{ fid?: Fid; qids: Qid[] }> {
-    const r = await this.f.walk(names);
-    if (!r.fid) return r;
-    const path = [...this.path];
-    for (const n of names) {
-      if (n === '..') path.pop();
-      else if (n !== '.') path.push(n);
-    }
-    return { fid: new HostFid(r.fid, path, this.host), qids: r.qids };
-  }
-
-  open(mode: number): Promise<OpenResult> {
-    return this.f.open(mode);
-  }
-
-  create(name: string, perm: number, mode: number): Promise<OpenResult> {
-    return this.f.create(name, perm, mode);
-  }
-
-  read(offset: number, count: number, signal?: Signal): Promise<Buffer> {
-    return this.f.read(offset, count, signal);
-  }
-
-  async write(offset: number, data: Buffer): Promise<number> {
-    if (this.path.length === 1 && this.path[0] === 'ctl' && data.subarray(0, 4).toString() === 'new ') {
-      const text = data.toString('utf8');
-      const nl = text.indexOf('\n');
-      const group = (nl < 0 ? text.slice(4) : text.slice(4, nl)).trim();
-      await this.host.newShell(group, nl < 0 ? '' : text.slice(nl + 1));
-      return data.length;
-    }
-    return this.f.write(offset, data);
-  }
-
-  stat(): Promise<Dir> {
-    return this.f.stat();
-  }
-
-  wstat(dir: Partial<Dir>): Promise<void> {
-    return this.f.wstat(dir);
-  }
-
-  remove(): Promise<void> {
-    return this.f.remove();
-  }
-
-  clunk(): Promise<void> {
-    return this.f.clunk();
-  }
 }
 
 /** `ants-rc --hubd NAME [locked]`: run the hub host until it is done; the exit status. */
