@@ -7,6 +7,7 @@
  * prompt `admin% `; exit returns to the caller. -c runs one command there instead.
  */
 import type { Builtin, ProcLike } from './types.js';
+import type { Namespace } from '../ns/namespace.js';
 import { namespaceOf } from './p9.js';
 import { errText } from './cmd/lib.js';
 
@@ -28,19 +29,7 @@ export const admin: Builtin = async (p, argv, sh) => {
     await p.err(`admin: ${errText(e)}`);
     return errText(e);
   }
-  const home = '/usr/' + ns.kernel.user;
-  const setup = (c: ProcLike): void => {
-    c.vfs = adminNs.copy();
-    const fds = (c.vfs as typeof ns).proc?.fds;
-    if (fds?.list) for (const fd of fds.list()) if (fd > 2) fds.close(fd);
-    c.cwd = home;
-    c.set('home', [home]);
-    c.set('user', [ns.kernel.user]);
-    c.set('path', ['/bin']);
-    c.set('prompt', ['admin% ', '\t']);
-    c.unset('rootsrc');
-    c.unset('cdpath');
-  };
+  const setup = (c: ProcLike): void => enterAdmin(c, ns.kernel.user, adminNs);
   if (command !== undefined) {
     return sh.runForked(p, async (c) => {
       await sh.runSource(c, command, 'admin');
@@ -49,3 +38,22 @@ export const admin: Builtin = async (p, argv, sh) => {
   }
   return sh.runForked(p, (c) => sh.interact(c, { label: 'admin' }), setup);
 };
+
+/**
+ * Make c an admin shell: a copy of the admin namespace, exactly fds 0-2, $home and the
+ * working directory /usr/$user (in memory), /bin as $path, the prompt `admin% `, and
+ * nothing that names the user's root.
+ */
+export function enterAdmin(c: ProcLike, user: string, admin: Namespace): void {
+  const home = '/usr/' + user;
+  c.vfs = admin.copy();
+  const fds = (c.vfs as Namespace).proc?.fds;
+  if (fds?.list) for (const fd of fds.list()) if (fd > 2) fds.close(fd);
+  c.cwd = home;
+  c.set('home', [home]);
+  c.set('user', [user]);
+  c.set('path', ['/bin']);
+  c.set('prompt', ['admin% ', '\t']);
+  c.unset('rootsrc');
+  c.unset('cdpath');
+}

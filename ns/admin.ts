@@ -3,7 +3,7 @@
  * plan9rc builds them: first a namespace that needs nothing but this process — the
  * kernel's devices, a skeleton in memory (posted as ramboot), #b, the host's program
  * directories, the shipped namespace files at /boot and the host at /mnt/host — kept as
- * Kernel.adminNs; the root, once acquired and posted as /srv/boot, is mounted there only
+ * once per kernel (adminNamespace); the root, once acquired and posted as /srv/boot, is mounted there only
  * at /root. The user's namespace is then built from the root's own /lib/namespace, or
  * the shipped namespace.root, which put the root behind the #/ mount points so that
  * /dev, /bin and the built-in commands never wait on it. Without --root the admin
@@ -41,11 +41,12 @@ const building = new WeakMap<Kernel, Promise<Namespace>>();
 
 /** The kernel's admin namespace, built from ns/lib/namespace.admin the first time it is asked for. */
 export function adminNamespace(k: Kernel): Promise<Namespace> {
-  if (k.adminNs) return Promise.resolve(k.adminNs);
   let b = building.get(k);
   if (!b) {
     b = buildAdmin(k);
     building.set(k, b);
+    // A build that failed is tried again by the next caller.
+    b.catch(() => building.delete(k));
   }
   return b;
 }
@@ -57,7 +58,6 @@ async function buildAdmin(k: Kernel): Promise<Namespace> {
   const text = libText('namespace.admin').text.replace(/\n?$/, '\n') + hostBins(k);
   const vars: Record<string, string> = { user: k.user, sysname: k.sysname, nslib: lib };
   const r = await runNsFile(await Namespace.fresh(k), text, { env: (n) => vars[n] });
-  k.adminNs = r.ns;
   return r.ns;
 }
 

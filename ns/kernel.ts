@@ -65,11 +65,6 @@ export class Kernel {
   readonly srv: SrvGroup;
   readonly hostPath: string[];
   console?: Console;
-  /**
-   * The admin namespace (ns/admin.ts): devices, a skeleton in memory, #b and the host's
-   * programs, the root only at /root. Built on first use; each `admin` gets a copy.
-   */
-  adminNs?: Namespace;
   /** The root this session booted from (ants-rc --root): its name, and whether it has hung up. */
   boot?: { src: string; client?: { readonly hungup: boolean } };
   /**

@@ -15,6 +15,7 @@ import { MCREATE } from '../ns/mount.js';
 import type { Namespace } from '../ns/namespace.js';
 import { newns } from '../ns/nsfile.js';
 import { errText } from '../builtins/cmd/lib.js';
+import { enterAdmin } from '../builtins/admin.js';
 import type { AntsMachine } from './machine.js';
 
 /** Put p (the machine's first process) in the admin namespace, as an admin shell has it. */
@@ -48,8 +49,7 @@ export async function bootRoot(m: AntsMachine, root: string, rootspec: string): 
   } catch (e) {
     if (k.srv.get('boot')) k.srv.remove('boot');
     k.boot = undefined;
-    p.set('path', ['/bin']);
-    p.set('prompt', ['admin% ', '\t']);
+    enterAdmin(p, k.user, admin);
     return errText(e);
   }
   // The root's namespace file is read as this process, so an interrupt stops the read.
