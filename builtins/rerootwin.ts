@@ -20,7 +20,7 @@
  */
 import type { Namespace } from '../ns/namespace.js';
 import type { ProcLike, Shell } from './types.js';
-import { abs, cmd, errText, getopts, open, readAll, type Opts } from './cmd/lib.js';
+import { abs, cmd, errText, getopts, type Opts } from './cmd/lib.js';
 import { acquireRoot, keyOf, namespaceOf, type AcquiredRoot } from './p9.js';
 
 const USAGE = 'usage: rerootwin [-f] [-u] [-n] [-t nsfile] [-k keyfile] [-c cmd] newroot';
@@ -28,14 +28,7 @@ const USAGE = 'usage: rerootwin [-f] [-u] [-n] [-t nsfile] [-k keyfile] [-c cmd]
 /** The namespace file to build from: -t's, else /boot's (or the shipped one) saveterm or, with -f, save9front. */
 async function nsFile(p: ProcLike, o: Opts): Promise<{ name: string; text: string } | undefined> {
   const own = o.val.get('t')?.at(-1);
-  const read = async (name: string): Promise<string> => {
-    const c = await open(p, abs(p, name));
-    try {
-      return (await readAll(c)).toString('utf8');
-    } finally {
-      c.close();
-    }
-  };
+  const read = async (name: string): Promise<string> => (await import('../ns/nsfile.js')).readWhole(p.vfs, abs(p, name));
   if (own !== undefined) {
     try {
       return { name: own, text: await read(own) };
