@@ -7,9 +7,7 @@
  * The socket and its lifecycle (start lock, pid file, idle end) are netd's, in
  * ns/daemon.ts; this file adds the kernel and interpreter, and the daemon's signals.
  */
-import { Kernel } from '../ns/kernel.js';
-import { boot } from '../ns/boot.js';
-import { commands } from '../builtins/commands.js';
+import { bootKernel } from './kboot.js';
 import { AntsMachine } from './machine.js';
 import { FdTable } from './proc.js';
 
@@ -25,15 +23,10 @@ export function msFromEnv(name: string, dflt: number): number {
  * process runs nothing itself: the daemon's shells are forked from it.
  */
 export async function bootHeadless(): Promise<AntsMachine> {
-  const names = [...commands.keys()].sort();
-  const kernel: Kernel = new Kernel({
-    net: process.env.ANTS_NET === 'local' ? 'local' : 'daemon',
-    firstPid: process.pid,
-    commands: () => names,
-    console: { read: async () => Buffer.alloc(0), write: (b) => b.length },
-  });
-  const kproc = await kernel.init(['rc']);
-  await boot(kernel, kproc);
+  const { kernel, kproc } = await bootKernel(process.env.ANTS_NET === 'local' ? 'local' : 'daemon', () => ({
+    read: async () => Buffer.alloc(0),
+    write: (b) => b.length,
+  }));
   return new AntsMachine({
     vfs: kproc.ns,
     kernel,

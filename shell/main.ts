@@ -16,10 +16,9 @@ import { HostVfs, stdioChan } from '../ns/hostvfs.js';
 import type { Vfs } from '../ns/vfs.js';
 // The kernel is the default, so it is in the first chunk: a dynamic import would cost
 // a separate file read and compile at every start.
-import { Kernel } from '../ns/kernel.js';
-import { boot } from '../ns/boot.js';
+import type { Kernel } from '../ns/kernel.js';
+import { bootKernel } from './kboot.js';
 import { settleNetd } from '../ns/net/devices.js';
-import { commands } from '../builtins/commands.js';
 import type { KProc } from '../ns/proc.js';
 import { cleanname } from '../ns/vfs.js';
 import { ttyIn } from '../ns/ttyin.js';
@@ -125,27 +124,19 @@ function stdinIsTTY(): boolean {
  * ANTS_NS=host runs on the bare host file system instead: no namespace, no /proc, and
  * the ants commands found before $path.
  */
-async function bootKernel(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
+async function bootSession(net: 'local' | 'daemon'): Promise<{ vfs: Vfs; kernel?: Kernel; kproc?: KProc }> {
   if (process.env.ANTS_NS === 'host') return { vfs: new HostVfs() };
-  const names = [...commands.keys()].sort();
-  const kernel: Kernel = new Kernel({
-    net,
-    firstPid: process.pid,
-    commands: () => names,
-    console: {
-      // The terminal through the shell's line discipline (interruptible); else fd 0 in the pool.
-      read: (n): Promise<Buffer> =>
-        isatty(0)
-          ? ttyIn.read(n, kernel.callerSignal())
-          : new Promise((res) => fs.read(0, Buffer.alloc(n), 0, n, null, (e, k, b) => res(e ? Buffer.alloc(0) : b.subarray(0, k)))),
-      write: (b) => fs.writeSync(1, b),
-      ctl: (msg) => {
-        if (msg === 'rawon' || msg === 'rawoff') ttyIn.setRaw(msg === 'rawon');
-      },
+  const { kernel, kproc } = await bootKernel(net, (k) => ({
+    // The terminal through the shell's line discipline (interruptible); else fd 0 in the pool.
+    read: (n): Promise<Buffer> =>
+      isatty(0)
+        ? ttyIn.read(n, k().callerSignal())
+        : new Promise((res) => fs.read(0, Buffer.alloc(n), 0, n, null, (e, c, b) => res(e ? Buffer.alloc(0) : b.subarray(0, c)))),
+    write: (b) => fs.writeSync(1, b),
+    ctl: (msg) => {
+      if (msg === 'rawon' || msg === 'rawoff') ttyIn.setRaw(msg === 'rawon');
     },
-  });
-  const kproc = await kernel.init(['rc']);
-  await boot(kernel, kproc);
+  }));
   return { vfs: kproc.ns, kernel, kproc };
 }
 
@@ -187,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ants-rc: ${fault}\n`);
     if (!interactive) return 1;
   }
-  const { vfs, kernel, kproc } = await bootKernel(net);
+  const { vfs, kernel, kproc } = await bootSession(net);
   const m = new AntsMachine({
     vfs,
     kernel,
